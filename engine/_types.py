@@ -1,0 +1,137 @@
+"""Field types of the contract (shared/contract README "Conventions"), as pydantic annotated types.
+
+Numbers arrive as JSON numbers or decimal strings and become :class:`~decimal.Decimal`; precision is
+judged by value (``"88.00"`` is a score of 88). Dates are strict ISO ``YYYY-MM-DD`` strings.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic_core import PydanticCustomError
+
+_DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Control characters other than tab, line feed and carriage return (contract: never NUL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CASE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def _to_decimal(value: Any) -> Decimal:
+    """Accept a JSON number or a plain decimal string; refuse NaN, infinities, booleans and the rest."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("decimal_type", "must be a number or a decimal string")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        # repr() is the shortest text that reads back as this float: what the client wrote.
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        if not _DECIMAL_TEXT.match(value):
+            raise PydanticCustomError("decimal_parsing", "must be a decimal number such as 88 or 88.5")
+        try:
+            result = Decimal(value)
+        except InvalidOperation as exc:  # pragma: no cover - the pattern already excludes these
+            raise PydanticCustomError("decimal_parsing", "must be a decimal number") from exc
+    else:
+        raise PydanticCustomError("decimal_type", "must be a number or a decimal string")
+    if not result.is_finite():
+        raise PydanticCustomError("finite_number", "must be a finite number (no NaN or infinity)")
+    return result
+
+
+def _places(limit: int) -> Any:
+    quantum = Decimal(1).scaleb(-limit)
+
+    def check(value: Decimal) -> Decimal:
+        if value != value.quantize(quantum, rounding="ROUND_DOWN"):
+            raise PydanticCustomError(
+                "decimal_max_places", "must have at most {limit} decimal places", {"limit": limit}
+            )
+        return value
+
+    return check
+
+
+def _positive(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise PydanticCustomError("greater_than", "must be greater than 0")
+    return value
+
+
+def _percent_range(value: Decimal) -> Decimal:
+    if not Decimal(0) <= value <= Decimal(100):
+        raise PydanticCustomError("range", "must be between 0 and 100")
+    return value
+
+
+def _iso_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise PydanticCustomError("date_format", "must be a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise PydanticCustomError("date_value", "is not a real calendar date") from exc
+
+
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise PydanticCustomError(
+            "control_character", "must not contain control characters (other than tab and line breaks)"
+        )
+    return value
+
+
+def _case_id(value: str) -> str:
+    if not _CASE_ID.match(value):
+        raise PydanticCustomError(
+            "case_id", "must be 1-64 ASCII letters, digits, '-', '_' or '.'"
+        )
+    return value
+
+
+def credit_code_check_character(first17: str) -> str:
+    """GB 32100-2015 check character of the first 17 characters of a unified social credit code."""
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(ch) * weight
+        for ch, weight in zip(first17, _CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def _credit_code(value: str) -> str:
+    if len(value) != 18 or any(ch not in CREDIT_CODE_ALPHABET for ch in value):
+        raise PydanticCustomError(
+            "credit_code_format", "must be 18 upper-case characters of 0-9A-HJ-NPQRTUWXY"
+        )
+    if credit_code_check_character(value[:17]) != value[17]:
+        raise PydanticCustomError(
+            "credit_code_check", "has a wrong check character (GB 32100-2015)"
+        )
+    return value
+
+
+DecimalIn = Annotated[Decimal, BeforeValidator(_to_decimal)]
+Money = Annotated[Decimal, BeforeValidator(_to_decimal), AfterValidator(_positive), AfterValidator(_places(2))]
+PartyScore = Annotated[
+    Decimal, BeforeValidator(_to_decimal), AfterValidator(_percent_range), AfterValidator(_places(1))
+]
+IndicatorNumber = Annotated[
+    Decimal, BeforeValidator(_to_decimal), AfterValidator(_percent_range), AfterValidator(_places(2))
+]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_no_control)]
+Text = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_control)]
+CaseId = Annotated[str, AfterValidator(_case_id)]
+CreditCode = Annotated[str, AfterValidator(_credit_code)]

@@ -1,0 +1,225 @@
+"""Evaluate a case: pick the version, derive facts, let durable_rules decide, assemble the decision.
+
+The decision is built exactly in the contract's shape (shared/contract README "Decision (output)"),
+with one trace entry per rule of the version, in rulebook order.
+"""
+
+from __future__ import annotations
+
+import string
+import threading
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from engine._durable import DurableEngine
+from engine.calendar import WorkingDayCalendar, default_calendar
+from engine.errors import CaseError, EngineError
+from engine.facts import Facts, derive
+from engine.models import Case
+from engine.money import amount_in_words, quantize, to_fen
+from engine.validate import parse_case
+from rules import RuleSet, Rulebook, load_rulebook
+from rules.rulesets import compile_ruleset
+
+_FORMATTER = string.Formatter()
+_FIRST_PARTY_SCORE_PLACES = 3  # contract: party scores exact with exactly 3 decimals
+
+
+class Evaluator:
+    """Every rule version compiled once into its own durable_rules Host (adapter rule 3)."""
+
+    def __init__(self, rulebook: Rulebook | None = None, calendar: WorkingDayCalendar | None = None) -> None:
+        self.rulebook = rulebook or load_rulebook()
+        self.calendar = calendar or default_calendar()
+        self._engines = {rs.version: DurableEngine(compile_ruleset(rs)) for rs in self.rulebook.versions}
+
+    def version_for(self, case: Case) -> RuleSet:
+        """The version in force on the commission date (rulebook §0), or a CaseError before the first."""
+        rs = self.rulebook.in_force_on(case.commission.commissioned_on)
+        if rs is None:
+            first = self.rulebook.versions[0].version
+            raise CaseError(
+                [{
+                    "loc": ["commission", "commissioned_on"],
+                    "msg": f"commissions before {first} are out of scope (财监〔2021〕4号 in force from {first})",
+                    "type": "out_of_scope",
+                }],
+                case.case_id,
+            )
+        return rs
+
+    def evaluate(self, data: Any) -> dict[str, Any]:
+        """Validate raw JSON and decide it; :class:`CaseError` for anything that cannot be decided."""
+        return self.decide(parse_case(data))
+
+    def decide(self, case: Case) -> dict[str, Any]:
+        """Decide a validated case."""
+        rs = self.version_for(case)
+        try:
+            facts = derive(case, rs, self.calendar)
+        except CaseError as exc:
+            exc.case_id = case.case_id
+            raise
+        engine = self._engines[rs.version]
+        outcomes, sets = _apply(engine, engine.fire(facts.engine))
+        return _assemble(case, rs, facts, outcomes, sets)
+
+
+def _apply(engine: DurableEngine, fired: list[str]) -> tuple[dict[str, str], dict[str, Any]]:
+    """Turn the fired durable rules into rule outcomes and decision values; conflicts are engine bugs."""
+    compiled = engine.compiled
+    outcomes = dict(compiled.defaults)
+    decided: dict[str, str] = {}
+    sets: dict[str, Any] = {}
+    for name in fired:
+        for effect in compiled.effects[name]:
+            if effect.rule is not None and effect.outcome is not None:
+                if decided.get(effect.rule, effect.outcome) != effect.outcome:
+                    raise EngineError(f"{effect.rule} decided both {decided[effect.rule]} and {effect.outcome}")
+                decided[effect.rule] = outcomes[effect.rule] = effect.outcome
+            for key, value in effect.sets:
+                if sets.get(key, value) != value:
+                    raise EngineError(f"{key} decided both {sets[key]} and {value}")
+                sets[key] = value
+    return outcomes, sets
+
+
+def _failed(rs: RuleSet, outcomes: dict[str, str], family: str) -> list[str]:
+    return sorted(r.id for r in rs.rules if r.family == family and outcomes[r.id] == "failed")
+
+
+def _fee(case: Case, facts: Facts, sets: dict[str, Any]) -> dict[str, Any]:
+    status = sets.get("fee.status", "pending")
+    fee: dict[str, Any] = {
+        "status": status,
+        "coefficient": None,
+        "late_working_days": None,
+        "deduction": None,
+        "payable": None,
+        "payable_in_words": None,
+    }
+    if status in {"payable", "withheld"}:
+        coefficient = Decimal(sets["fee.coefficient"])
+        payable = Decimal("0.00")
+        if status == "payable":
+            payable = max(Decimal("0.00"), to_fen(case.commission.contract_fee * coefficient - facts.deduction))
+        fee.update(
+            coefficient=str(quantize(coefficient, 2)),
+            late_working_days=facts.late_working_days,
+            deduction=str(facts.deduction),
+            payable=str(payable),
+            payable_in_words=amount_in_words(payable),
+        )
+    elif status == "suspended":
+        fee.update(
+            late_working_days=facts.late_working_days,
+            payable="0.00",
+            payable_in_words=amount_in_words(Decimal("0.00")),
+        )
+    return fee
+
+
+def _assemble(
+    case: Case, rs: RuleSet, facts: Facts, outcomes: dict[str, str], sets: dict[str, Any]
+) -> dict[str, Any]:
+    complete = not facts.missing
+    exp_04_failed = outcomes.get("EXP-04") == "failed"
+    fee = _fee(case, facts, sets)
+    decision: dict[str, Any] = {
+        "case_id": case.case_id,
+        "rule_version": rs.version,
+        "eligibility": {"status": sets.get("eligibility.status", "eligible"), "failed": _failed(rs, outcomes, "eligibility")},
+        "panel": {
+            "status": sets.get("panel.status", "valid"),
+            "failed": _failed(rs, outcomes, "panel"),
+            "conflicted_members": facts.conflicted_members if exp_04_failed else [],
+        },
+        "plan_review": {"verdict": sets.get("plan_review.verdict", "pass"), "failed": _failed(rs, outcomes, "plan_review")},
+        "draft_review": {
+            "verdict": sets.get("draft_review.verdict", "pass"),
+            "failed": _failed(rs, outcomes, "report_review"),
+        },
+        "assessment": {
+            "status": "complete" if complete else "incomplete",
+            "missing": list(facts.missing),
+            "party_scores": (
+                {p: str(quantize(v, _FIRST_PARTY_SCORE_PLACES)) for p, v in facts.party_scores.items()}
+                if complete and facts.party_scores
+                else None
+            ),
+            "composite": str(facts.composite) if complete and facts.composite is not None else None,
+            "grade": sets.get("grade"),
+        },
+        "fee": fee,
+        "flags": sorted(r.id for r in rs.rules if r.family == "followups" and outcomes[r.id] == "applied"),
+    }
+    context = {
+        "grade": sets.get("grade"),
+        "coefficient": fee["coefficient"],
+        "deduction": fee["deduction"],
+        "payable": fee["payable"],
+        "payable_in_words": fee["payable_in_words"],
+        "contract_fee": str(case.commission.contract_fee),
+        "band_grade": sets.get("report.band_grade"),
+        "rework_round": case.draft.rework_round if case.draft else None,
+        "prohibited_conduct": "、".join(case.prohibited_conduct) or "无",
+        "divergent_nodes": "、".join(
+            n for n in ("plan", "draft") if outcomes.get("FLW-06") == "applied" and facts.engine[f"{n}_div_known"]
+        ) or "无",
+    }
+    decision["trace"] = [_trace_entry(rule, outcomes[rule.id], facts.trace.get(rule.id, {}), context) for rule in rs.rules]
+    return decision
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value) or "无"
+    if isinstance(value, dict):
+        return "；".join(f"{k} {_shown(v)}" for k, v in value.items()) or "无"
+    return str(value)
+
+
+def _trace_entry(rule: Any, outcome: str, rule_facts: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    template = rule.detail.get(outcome) or rule.detail.get("not_applicable", "不适用")
+    names = [field for _, field, _, _ in _FORMATTER.parse(template) if field]
+    facts = _plain(dict(rule_facts))
+    for name in names:
+        if name not in facts and context.get(name) is not None:
+            facts[name] = context[name]
+    detail = template.format_map({n: _shown(facts.get(n, context.get(n))) for n in names})
+    return {"rule": rule.id, "outcome": outcome, "detail": detail, "facts": facts, "cite": rule.cite}
+
+
+_DEFAULT: Evaluator | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def start() -> Evaluator:
+    """Build the process-wide evaluator now (FastAPI lifespan / CLI start-up: eager registration)."""
+    global _DEFAULT  # noqa: PLW0603 - one evaluator per process, built once
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = Evaluator()
+        return _DEFAULT
+
+
+def evaluate(data: Any) -> dict[str, Any]:
+    """Evaluate one raw case (a dict from JSON) with the process-wide evaluator."""
+    return (_DEFAULT or start()).evaluate(data)

@@ -1,0 +1,318 @@
+"""The case and decision shapes of shared/contract, as the one set of pydantic models.
+
+The API, the CLI and the OpenAPI schema are all generated from these classes. Input models are
+strict: unknown fields are rejected, numbers keep their exact decimal value, strings are bounded.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+from pydantic_core import PydanticCustomError
+
+from engine._types import (
+    CaseId,
+    CreditCode,
+    IndicatorNumber,
+    IsoDate,
+    Money,
+    Name,
+    PartyScore,
+    Text,
+)
+
+Grade = Literal["优", "良", "中", "差"]
+EvaluationKind = Literal["pre", "tracking", "post", "self"]
+Channel = Literal["e_marketplace", "public_tender", "direct", "other"]
+MarketplaceStatus = Literal["active", "frozen", "suspended", "removed"]
+ViolationKind = Literal["major_illegal_record", "complaint_upheld", "other"]
+Pool = Literal["municipal", "district", "other"]
+Relation = Literal["employee", "director", "supervisor", "controller", "relative_of_head"]
+ConductKind = Literal[
+    "fabrication", "collusion", "unauthorised_subcontracting", "improper_gain", "leak", "undisclosed_conflict"
+]
+Node = Literal["plan", "draft"]
+Party = Literal["expert_panel", "project_unit", "finance_office"]
+
+
+class _In(BaseModel):
+    """Base of every input model: unknown fields are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Procurement(_In):
+    """How the commission was bought (ELG-02)."""
+
+    channel: Channel
+    order_no: Text | None = None
+
+
+class Commission(_In):
+    """The commission: who, what, when, how much."""
+
+    commissioning_party: Name
+    project_name: Name
+    project_unit: Name
+    evaluation_kind: EvaluationKind
+    commissioned_on: IsoDate
+    contract_fee: Money
+    procurement: Procurement
+    contract_clauses: list[Text]
+
+
+class ListBatch(_In):
+    """One batch of the district's designated list (ELG-01)."""
+
+    batch: Text
+    valid_from: IsoDate
+    valid_to: IsoDate
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ListBatch:
+        if self.valid_from > self.valid_to:
+            raise PydanticCustomError("date_order", "valid_from must not be after valid_to")
+        return self
+
+
+class Violation(_In):
+    """A recorded violation of the agency (ELG-06)."""
+
+    kind: ViolationKind
+    date: IsoDate
+    note: Text | None = None
+
+
+class HistoryEntry(_In):
+    """An earlier complete assessment of the agency (ELG-09, FLW-05)."""
+
+    decided_on: IsoDate
+    composite: IndicatorNumber
+    grade: Grade
+
+
+class Agency(_In):
+    """The third-party evaluation agency."""
+
+    name: Name
+    credit_code: CreditCode
+    kind: Text
+    designated_list: list[ListBatch]
+    marketplace_status: MarketplaceStatus
+    affiliations: list[Name]
+    violations: list[Violation]
+    history: list[HistoryEntry]
+
+
+class Tie(_In):
+    """A member's tie to an organisation (EXP-04)."""
+
+    org: Name
+    relation: Relation
+    until: IsoDate | None = None
+
+
+class Member(_In):
+    """An expert panel member."""
+
+    id: Text = Field(min_length=1)
+    name: Name
+    pool: Pool
+    domain_expert: StrictBool
+    ties: list[Tie]
+
+
+class Panel(_In):
+    """The expert panel shared by both review nodes (rulebook §2)."""
+
+    formed_on: IsoDate
+    members: list[Member] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Panel:
+        seen: set[str] = set()
+        for member in self.members:
+            if member.id in seen:
+                raise PydanticCustomError(
+                    "duplicate_member", "member id {id} appears more than once", {"id": member.id}
+                )
+            seen.add(member.id)
+        return self
+
+
+class Scores(_In):
+    """One node's scores from the three parties (rulebook §4); every part optional while in progress."""
+
+    expert_panel: dict[Text, PartyScore] | None = None
+    project_unit: PartyScore | None = None
+    finance_office: PartyScore | None = None
+
+
+class Indicator(_In):
+    """A plan indicator (PLN-02..06)."""
+
+    name: Name
+    level1: Text
+    weight: IndicatorNumber
+    standard: Text
+    method: Text
+    evidence_ref: Text | None = None
+
+
+class Plan(_In):
+    """The evaluation plan 评价方案 (rulebook §3a)."""
+
+    deadline: IsoDate
+    submitted_on: IsoDate
+    sections: list[Text]
+    indicators: list[Indicator]
+    scores: Scores | None = None
+
+
+class IndicatorScore(_In):
+    """A scored indicator in the draft report (RPT-02, RPT-03)."""
+
+    name: Name
+    weight: IndicatorNumber
+    score: IndicatorNumber
+
+
+class Draft(_In):
+    """The draft report 报告初稿 (rulebook §3b)."""
+
+    deadline: IsoDate
+    submitted_on: IsoDate
+    rework_round: StrictInt = Field(ge=0)
+    sections: list[Text]
+    indicator_scores: list[IndicatorScore]
+    reported_total: IndicatorNumber
+    reported_grade: Grade
+    opinions_exchanged: StrictBool
+    signed_and_sealed: StrictBool
+    scores: Scores | None = None
+
+
+class Case(_In):
+    """A commission case (contract "Case (input)")."""
+
+    case_id: CaseId
+    commission: Commission
+    agency: Agency
+    panel: Panel | None = None
+    plan: Plan | None = None
+    draft: Draft | None = None
+    prohibited_conduct: list[ConductKind]
+
+    @model_validator(mode="after")
+    def _expert_ids_on_panel(self) -> Case:
+        member_ids = {m.id for m in self.panel.members} if self.panel else set()
+        for node in (self.plan, self.draft):
+            if node is None or node.scores is None or node.scores.expert_panel is None:
+                continue
+            for member_id in node.scores.expert_panel:
+                if member_id not in member_ids:
+                    raise PydanticCustomError(
+                        "unknown_member",
+                        "expert score for {id}, who is not on the panel",
+                        {"id": member_id},
+                    )
+        return self
+
+
+# ---------------------------------------------------------------- decision (output)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Eligibility(_Out):
+    """Eligibility section of a decision (rulebook §1)."""
+
+    status: Literal["eligible", "needs_approval", "ineligible"]
+    failed: list[str]
+
+
+class PanelResult(_Out):
+    """Panel section of a decision (rulebook §2)."""
+
+    status: Literal["valid", "invalid", "not_formed"]
+    failed: list[str]
+    conflicted_members: list[str]
+
+
+class Review(_Out):
+    """Plan or draft review verdict (rulebook §3)."""
+
+    verdict: Literal["pass", "return", "not_submitted"]
+    failed: list[str]
+
+
+class PartyScores(_Out):
+    """Each party's weighted score, exact, three decimals (ASM-01)."""
+
+    expert_panel: str
+    project_unit: str
+    finance_office: str
+
+
+class Assessment(_Out):
+    """Three-party assessment (rulebook §4)."""
+
+    status: Literal["complete", "incomplete"]
+    missing: list[str]
+    party_scores: PartyScores | None
+    composite: str | None
+    grade: Grade | None
+
+
+class Fee(_Out):
+    """Service fee (rulebook §5)."""
+
+    status: Literal["payable", "withheld", "suspended", "pending"]
+    coefficient: str | None
+    late_working_days: int | None
+    deduction: str | None
+    payable: str | None
+    payable_in_words: str | None
+
+
+class TraceEntry(_Out):
+    """One rule's outcome, the facts that decided it and its citation."""
+
+    rule: str
+    outcome: Literal["held", "failed", "not_applicable", "applied"]
+    detail: str
+    facts: dict[str, Any]
+    cite: str
+
+
+class Decision(_Out):
+    """A decision (contract "Decision (output)")."""
+
+    case_id: str
+    rule_version: str
+    eligibility: Eligibility
+    panel: PanelResult
+    plan_review: Review
+    draft_review: Review
+    assessment: Assessment
+    fee: Fee
+    flags: list[str]
+    trace: list[TraceEntry]
+
+
+class ErrorItem(BaseModel):
+    """One bad field (contract "Errors")."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class CaseErrorOut(BaseModel):
+    """What the CLI prints for a case that cannot be decided."""
+
+    case_id: str | None
+    errors: list[ErrorItem]
