@@ -1,0 +1,41 @@
+"""The one Settings object (style.md §6.6 item 7): embedded defaults, overridable by KAOPING_* variables."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path.cwd() / "var"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Nothing else in kaoping reads the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="KAOPING_", env_ignore_empty=True, extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir, description="where the SQLite file lives")
+    database_url: str | None = Field(
+        default=None,
+        validation_alias="DATABASE_URL",
+        description="postgresql+psycopg://... for PostgreSQL; default: SQLite in data_dir",
+    )
+    office_name: str = Field(default="七宝镇财政所", description="the issuing office printed on memos")
+    document_number_prefix: str = Field(default="七财评", description="prefix of memo numbers: 七财评〔2024〕7号")
+    district_bureau: str = Field(default="闵行区财政局", description="addressee of referral letters")
+    max_body_bytes: int = Field(default=1_048_576, description="largest request body the API accepts")
+
+    @property
+    def effective_database_url(self) -> str:
+        """The SQLAlchemy URL in use: DATABASE_URL, else the embedded SQLite file."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'kaoping.sqlite3'}"
+
+
+@cache
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()
