@@ -42,6 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`kaoping rules | head`): stop quietly, as Unix tools do.
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback to the user
+        print(f"kaoping: internal error ({type(exc).__name__}): {exc}", file=sys.stderr)  # noqa: T201
+        return 70
     return code
 
 

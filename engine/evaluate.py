@@ -163,6 +163,7 @@ def _assemble(
         "contract_fee": str(case.commission.contract_fee),
         "band_grade": sets.get("report.band_grade"),
         "rework_round": case.draft.rework_round if case.draft else None,
+        "evaluation_kind": case.commission.evaluation_kind,
         "prohibited_conduct": "、".join(case.prohibited_conduct) or "无",
         "divergent_nodes": "、".join(
             n for n in ("plan", "draft") if outcomes.get("FLW-06") == "applied" and facts.engine[f"{n}_div_known"]

@@ -148,7 +148,7 @@ class Rulebook:
                         severity=r.severity,
                         parameters=tuple(r.parameters),
                         cite=cite_text(cites[1], self.sources),
-                        detail=dict(r.detail),
+                        detail={"not_applicable": cat.not_applicable or "本项不适用", **r.detail},
                     )
                 )
         measure = self.sources[entry.measure]

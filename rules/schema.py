@@ -102,6 +102,7 @@ class CatalogueFile(_Strict):
 
     family: str
     kind: Literal["check", "computation", "consequence"]
+    not_applicable: str | None = None  # default wording when a check does not apply
     rules: list[CatalogueRule] = Field(min_length=1)
 
 
