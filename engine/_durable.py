@@ -6,9 +6,11 @@
 4. One process-wide lock serialises every engine call; scale out with worker processes.
 5. A fresh UUID sid per evaluation, ``delete_state`` in ``finally`` (flat memory, no 1,024-sid cap).
 6. Actions are pure: they only mark ``c.s`` with the name of the durable rule that fired.
-7. Failures are loud: a non-dict state or ``exception`` in the state raises :class:`EngineError`;
-   ``MessageNotHandledException`` (no rule matched) is the domain result "nothing fired".
-8. There is one fact per sid, and a catch-all is not needed: not-handled means nothing fired.
+7. Failures are loud: a non-dict state, ``exception`` in the state or a missing sentinel raises
+   :class:`EngineError`.
+8. Every fact is observed: a sentinel rule matches every fact. Measured here (durable-rules 2.0.28):
+   an unhandled fact leaves its sid's state behind (the 1,024-sid ``MemoryError`` follows), and
+   ``delete_state`` on that sid then *segfaults*; so "no rule matched" must never happen.
 9. No ``s.*`` conditions, no ``c.post``, only ints/bools/strings in facts (checked before posting).
 10. The marks come back with the state; the caller turns them into the trace.
 """
@@ -28,6 +30,14 @@ from rules.rulesets import CompiledRuleset
 _LOCK = threading.Lock()
 _SCALARS = (bool, int, str)
 RULESET = "kaoping"
+SENTINEL = "seen"
+# Every case fact carries this marker and every rule requires it: the sid's state object (which
+# durable_rules re-evaluates after each action) never matches a rule, so no rule can loop on it.
+MARKER = ("kaoping_case", 1)
+
+
+def _marked(condition: dict[str, Any]) -> dict[str, Any]:
+    return {"$and": [{MARKER[0]: MARKER[1]}, condition]}
 
 
 class _QuietHost(_engine.Host):  # type: ignore[misc]
@@ -57,8 +67,15 @@ class DurableEngine:
 
     def __init__(self, compiled: CompiledRuleset) -> None:
         self.compiled = compiled
-        definition = {name: {**body, "run": name} for name, body in compiled.definition.items()}
+        definition = {
+            name: {"all": [{"m": _marked(body["all"][0]["m"])}], "run": name}
+            for name, body in compiled.definition.items()
+        }
         self._names = frozenset(definition)
+        if SENTINEL in definition:
+            raise EngineError(f"the rule name {SENTINEL} is reserved for the adapter")
+        # durable_rules deletes "run" from the dict it is given, so build a fresh one each time.
+        definition[SENTINEL] = {"all": [{"m": {MARKER[0]: MARKER[1]}}], "run": SENTINEL}
         with _LOCK:
             self._host = _QuietHost({name: _marker(name) for name in definition})
             self._host.set_rulesets({RULESET: definition})
@@ -70,9 +87,7 @@ class DurableEngine:
         sid = uuid.uuid4().hex
         with _LOCK:
             try:
-                state = self._host.assert_fact(RULESET, {**fact, "sid": sid})
-            except _engine.MessageNotHandledException:
-                return []
+                state = self._host.assert_fact(RULESET, {**fact, MARKER[0]: MARKER[1], "sid": sid})
             except Exception as exc:
                 raise EngineError(f"durable_rules failed: {exc}") from exc
             finally:
@@ -81,6 +96,8 @@ class DurableEngine:
             raise EngineError(f"durable_rules returned no state ({state!r})")
         if "exception" in state:
             raise EngineError(f"a rule action failed: {state['exception']}")
+        if SENTINEL not in state:
+            raise EngineError("durable_rules did not process the fact (sentinel missing)")
         return sorted(name for name in state if name in self._names)
 
     def _delete(self, sid: str) -> None:

@@ -1,0 +1,74 @@
+"""The durable_rules adapter fences the engine's traps (docs/durable-rules.md §1.9)."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine._durable import DurableEngine
+from engine.errors import EngineError
+from rules.rulesets.compile import CompiledRuleset
+from rules.rulesets._registry import Effect
+
+
+def _tiny() -> DurableEngine:
+    compiled = CompiledRuleset(
+        version="test",
+        definition={"k000": {"all": [{"m": {"$gte": {"x": 10}}}]}, "k001": {"all": [{"m": {"flag": True}}]}},
+        effects={"k000": (Effect("T-01", "failed"),), "k001": (Effect("T-02", "applied"),)},
+        defaults={"T-01": "held", "T-02": "not_applicable"},
+    )
+    return DurableEngine(compiled)
+
+
+def test_fired_rules_come_back_sorted() -> None:
+    """Each matching durable rule marks the state once."""
+    engine = _tiny()
+    assert engine.fire({"x": 12, "flag": True}) == ["k000", "k001"]
+    assert engine.fire({"x": 12, "flag": False}) == ["k000"]
+
+
+def test_no_matching_rule_is_nothing_fired_not_an_error() -> None:
+    """The sentinel observes every fact: no MessageNotHandledException, no leaked state (rule 8)."""
+    engine = _tiny()
+    for i in range(1500):
+        assert engine.fire({"x": 1, "flag": False, "n": i}) == []
+
+
+def test_an_action_that_raises_is_loud() -> None:
+    """durable_rules swallows consequent exceptions into the state; the adapter raises them."""
+    engine = _tiny()
+    ruleset = engine._host.get_ruleset("kaoping")
+    ruleset._actions["k001"]._func = lambda c: 1 / 0  # a broken consequent
+    with pytest.raises(EngineError, match="a rule action failed"):
+        engine.fire({"x": 1, "flag": True})
+
+
+def test_more_than_1024_evaluations_do_not_hit_the_sid_cap() -> None:
+    """delete_state in finally keeps the live-sid count at zero."""
+    engine = _tiny()
+    for i in range(1500):
+        assert engine.fire({"x": i % 20, "flag": False}) == (["k000"] if i % 20 >= 10 else [])
+
+
+def test_floats_decimals_and_nested_values_never_enter_the_engine() -> None:
+    """Only ints, bools and strings cross the boundary."""
+    with pytest.raises(EngineError, match="not an int, bool or string"):
+        _tiny().fire({"x": 1.5, "flag": True})
+    with pytest.raises(EngineError):
+        _tiny().fire({"x": [1], "flag": True})
+
+
+def test_two_hosts_hold_the_same_ruleset_name_independently() -> None:
+    """One Host per version: same ruleset name, different logic."""
+    first, second = _tiny(), _tiny()
+    assert first.fire({"x": 10, "flag": False}) == second.fire({"x": 10, "flag": False})
+
+
+def test_no_dispatcher_thread_is_started() -> None:
+    """The adapter's Host never starts durable_rules' background timers."""
+    import threading
+
+    before = {t.name for t in threading.enumerate()}
+    _tiny()
+    after = {t.name for t in threading.enumerate()}
+    assert after == before
