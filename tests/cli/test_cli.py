@@ -1,0 +1,124 @@
+"""The ``kaoping`` command line, run as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "QB-2024-007.case.json"
+
+
+def kaoping(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_evaluate_prints_the_decision_and_exits_0() -> None:
+    """`kaoping evaluate CASE.json` → the decision on stdout."""
+    result = kaoping("evaluate", str(EXAMPLE))
+    assert result.returncode == 0, result.stderr
+    decision = json.loads(result.stdout)
+    expected = json.loads((ROOT / "tests/cases/worked_example_2024.decision.json").read_text(encoding="utf-8"))
+    assert expected == {k: v for k, v in decision.items() if k != "trace"}
+    assert result.stderr == ""
+
+
+def test_bad_case_exits_2_with_the_error_object_and_a_summary(tmp_path: Path) -> None:
+    """Bad input: exit 2, {"case_id", "errors"} on stdout, a readable summary on stderr, no traceback."""
+    case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    case["agency"]["credit_code"] = "91310112F5PJ96WP44"
+    case["commission"]["contract_fee"] = "1.001"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    result = kaoping("evaluate", str(path))
+    assert result.returncode == 2
+    out = json.loads(result.stdout)
+    assert out["case_id"] == "QB-2024-007"
+    assert {tuple(e["loc"]) for e in out["errors"]} == {("agency", "credit_code"), ("commission", "contract_fee")}
+    assert "agency.credit_code" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", '{"case_id": "A", "commission": NaN}'])
+def test_unparseable_input_is_bad_input(tmp_path: Path, text: str) -> None:
+    """Invalid JSON or a non-object is an error object with case_id null, exit 2."""
+    path = tmp_path / "case.json"
+    path.write_text(text, encoding="utf-8")
+    result = kaoping("evaluate", str(path))
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["errors"]
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_is_a_clear_error() -> None:
+    """A file that does not exist: exit 2, one line on stderr."""
+    result = kaoping("evaluate", "no-such-case.json")
+    assert result.returncode == 2
+    assert "cannot read" in result.stderr
+
+
+def test_jsonl_batch_keeps_order_and_goes_on_after_a_bad_line() -> None:
+    """One output line per non-blank input line, in order; a bad line yields its error object."""
+    case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    second = dict(case, case_id="QB-2024-008")
+    bad = dict(case, case_id="QB-BAD", prohibited_conduct=["bribery"])
+    lines = [json.dumps(case, ensure_ascii=False), "", "garbage", json.dumps(bad, ensure_ascii=False), json.dumps(second, ensure_ascii=False), "   "]
+    result = kaoping("evaluate", "--jsonl", stdin="\n".join(lines) + "\n")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["case_id"] for o in out] == ["QB-2024-007", None, "QB-BAD", "QB-2024-008"]
+    assert "rule_version" in out[0]
+    assert out[1]["errors"][0]["type"] == "json_invalid"
+    assert out[2]["errors"][0]["loc"] == ["prohibited_conduct", 0]
+    assert out[3]["fee"]["payable"] == "74400.00"
+    assert result.returncode == 2  # some lines were bad input
+    assert "Traceback" not in result.stderr
+
+
+def test_jsonl_batch_of_good_cases_exits_0() -> None:
+    """A clean batch exits 0."""
+    line = json.dumps(json.loads(EXAMPLE.read_text(encoding="utf-8")), ensure_ascii=False)
+    result = kaoping("evaluate", "--jsonl", stdin=f"{line}\n{line}\n")
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_rules_lists_ids_texts_and_citations() -> None:
+    """`kaoping rules --version V --json` lists one version's rules."""
+    result = kaoping("rules", "--version", "2024-01-01", "--json")
+    assert result.returncode == 0
+    (version,) = json.loads(result.stdout)
+    assert version["version"] == "2024-01-01"
+    ids = [r["id"] for r in version["rules"]]
+    assert ids[0] == "ELG-01"
+    assert len(ids) == 41
+    elg04 = version["rules"][3]
+    assert elg04["cite"] == "财监〔2021〕4号 第二条；沪财发〔2023〕17号 第二条"
+    text = kaoping("rules")
+    assert "FEE-03" in text.stdout
+    assert "依据" in text.stdout
+
+
+def test_rules_check_validates_the_rule_data() -> None:
+    """`kaoping rules check` compiles every version."""
+    result = kaoping("rules", "check")
+    assert result.returncode == 0
+    assert "rule data OK" in result.stdout
+
+
+def test_unknown_version_is_exit_2() -> None:
+    """Asking for a version that does not exist is a clear error."""
+    result = kaoping("rules", "--version", "1999-01-01")
+    assert result.returncode == 2
+    assert "known: 2021-08-01, 2024-01-01" in result.stderr
