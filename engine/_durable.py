@@ -1,27 +1,34 @@
-"""The durable_rules adapter: the only module that talks to the engine (docs/durable-rules.md §1.9).
+"""The durable_rules adapter: the only module that talks to the engine (docs/durable-rules.md).
 
-1. durable-rules is pinned to 2.0.28 in pyproject.toml.
-2. Each version gets its own Host subclass whose ``_run`` is a no-op: no dispatcher thread, no timers.
+Adapter rules (docs/durable-rules.md §1.9, plus what we measured ourselves):
+
+1. durable-rules is pinned to 2.0.28 in pyproject.toml (this module uses its documented C calls).
+2. Each version gets its own Host whose ``_run`` is a no-op: no dispatcher thread, no timers.
 3. Rulesets are registered eagerly, when the adapter is built (at start-up), in one thread.
 4. One process-wide lock serialises every engine call; scale out with worker processes.
 5. A fresh UUID sid per evaluation, ``delete_state`` in ``finally`` (flat memory, no 1,024-sid cap).
-6. Actions are pure: they only mark ``c.s`` with the name of the durable rule that fired.
-7. Failures are loud: a non-dict state, ``exception`` in the state or a missing sentinel raises
-   :class:`EngineError`.
-8. Every fact is observed: a sentinel rule matches every fact. Measured here (durable-rules 2.0.28):
-   an unhandled fact leaves its sid's state behind (the 1,024-sid ``MemoryError`` follows), and
-   ``delete_state`` on that sid then *segfaults*; so "no rule matched" must never happen.
-9. No ``s.*`` conditions, no ``c.post``, only ints/bools/strings in facts (checked before posting).
-10. The marks come back with the state; the caller turns them into the trace.
+6. Consequents do nothing at all: the rete network decides which rules match, and the adapter drains
+   the resulting agenda itself (``start_action_for_state`` / ``complete_and_start_action``), reading
+   only the rule names. No Python code runs inside the engine, so none can fail, block or do I/O, and
+   no state is written (the measured cost of a Python consequent was ~80 µs; draining costs ~10 µs).
+7. Failures are loud: any engine exception, or a fact the sentinel did not see, raises EngineError.
+8. Every fact is observed: a sentinel rule matches every case fact. Measured on 2.0.28: an unhandled
+   fact leaves its sid's state behind (the 1,024-sid ``MemoryError`` follows), and ``delete_state`` on
+   that sid then *segfaults*; so "no rule matched" must never happen.
+9. Every rule also requires a marker property that only case facts carry, so the sid's state object
+   (re-evaluated after every action) can never match a rule and loop. Only ints, bools and strings,
+   fewer than 250 properties, cross into the engine (checked before posting).
+10. A rule whose condition is an ``$or`` may match once per true branch; fired names are a set.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
-from collections.abc import Callable, Iterable
 from typing import Any
 
+import durable_rules_engine as _native
 from durable import engine as _engine
 
 from engine.errors import EngineError
@@ -29,10 +36,9 @@ from rules.rulesets import CompiledRuleset
 
 _LOCK = threading.Lock()
 _SCALARS = (bool, int, str)
+_MAX_PROPERTIES = 250  # durable_rules refuses facts with more than 255 properties (error 302)
 RULESET = "kaoping"
 SENTINEL = "seen"
-# Every case fact carries this marker and every rule requires it: the sid's state object (which
-# durable_rules re-evaluates after each action) never matches a rule, so no rule can loop on it.
 MARKER = ("kaoping_case", 1)
 
 
@@ -40,65 +46,80 @@ def _marked(condition: dict[str, Any]) -> dict[str, Any]:
     return {"$and": [{MARKER[0]: MARKER[1]}, condition]}
 
 
-class _QuietHost(_engine.Host):  # type: ignore[misc]
-    """A Host without the background dispatcher thread, resolving actions by name to markers."""
+def _no_action(c: Any) -> None:  # pragma: no cover - never called: the adapter drains the agenda
+    raise EngineError("a durable_rules consequent ran; the adapter should have drained the agenda")
 
-    def __init__(self, actions: dict[str, Callable[[Any], None]]) -> None:
-        self._actions = actions
-        super().__init__()
+
+class _QuietHost(_engine.Host):  # type: ignore[misc]
+    """A Host without the background dispatcher thread (adapter rule 2)."""
 
     def _run(self) -> None:
-        """No dispatcher thread and no timers (adapter rule 2)."""
+        """No dispatcher thread and no timers."""
 
-    def get_action(self, action_name: str) -> Callable[[Any], None]:
-        return self._actions[action_name]
+    def get_action(self, action_name: str) -> Any:  # noqa: ARG002 - every rule gets the same no-op
+        return _no_action
 
 
-def _marker(name: str) -> Callable[[Any], None]:
-    def mark(c: Any) -> None:
-        c.s[name] = 1
-
-    mark.__name__ = f"mark_{name}"
-    return mark
+def _action_name(message: str) -> str:
+    """The rule name of an agenda entry ``{"<name>": {...}}`` without decoding the whole fact."""
+    if not message.startswith('{"'):
+        raise EngineError(f"unexpected durable_rules agenda entry {message[:60]!r}")
+    return message[2 : message.index('"', 2)]
 
 
 class DurableEngine:
-    """One compiled version in its own Host; ``fire(fact)`` returns the names of the rules that fired."""
+    """One compiled version in its own Host; ``fire(fact)`` returns the names of the rules that matched."""
 
     def __init__(self, compiled: CompiledRuleset) -> None:
         self.compiled = compiled
-        definition = {
+        if SENTINEL in compiled.definition:
+            raise EngineError(f"the rule name {SENTINEL} is reserved for the adapter")
+        definition: dict[str, Any] = {
             name: {"all": [{"m": _marked(body["all"][0]["m"])}], "run": name}
             for name, body in compiled.definition.items()
         }
-        self._names = frozenset(definition)
-        if SENTINEL in definition:
-            raise EngineError(f"the rule name {SENTINEL} is reserved for the adapter")
-        # durable_rules deletes "run" from the dict it is given, so build a fresh one each time.
         definition[SENTINEL] = {"all": [{"m": {MARKER[0]: MARKER[1]}}], "run": SENTINEL}
+        self._names = frozenset(compiled.definition)
         with _LOCK:
-            self._host = _QuietHost({name: _marker(name) for name in definition})
+            self._host = _QuietHost()
             self._host.set_rulesets({RULESET: definition})
-            self._host.get_ruleset(RULESET)  # eager registration (adapter rule 3)
+            self._ruleset = self._host.get_ruleset(RULESET)  # eager registration (adapter rule 3)
+            self._handle = self._ruleset._handle  # noqa: SLF001 - the native ruleset handle
 
     def fire(self, fact: dict[str, Any]) -> list[str]:
-        """Assert one case fact under a fresh sid and return the fired durable rule names, sorted."""
+        """Assert one case fact under a fresh sid and return the matched rule names, sorted."""
         _check_fact(fact)
         sid = uuid.uuid4().hex
+        text = json.dumps({**fact, MARKER[0]: MARKER[1], "sid": sid}, ensure_ascii=False)
         with _LOCK:
             try:
-                state = self._host.assert_fact(RULESET, {**fact, MARKER[0]: MARKER[1], "sid": sid})
+                fired = self._drain(text)
+            except EngineError:
+                raise
             except Exception as exc:
                 raise EngineError(f"durable_rules failed: {exc}") from exc
             finally:
                 self._delete(sid)
-        if not isinstance(state, dict):
-            raise EngineError(f"durable_rules returned no state ({state!r})")
-        if "exception" in state:
-            raise EngineError(f"a rule action failed: {state['exception']}")
-        if SENTINEL not in state:
+        if SENTINEL not in fired:
             raise EngineError("durable_rules did not process the fact (sentinel missing)")
-        return sorted(name for name in state if name in self._names)
+        fired.discard(SENTINEL)
+        return sorted(fired)
+
+    def _drain(self, text: str) -> set[str]:
+        result = _native.assert_fact(self._handle, text)
+        if result[0] != 0:
+            raise EngineError(f"durable_rules refused the fact (code {result[0]})")
+        state_handle = result[1]
+        fired: set[str] = set()
+        started = _native.start_action_for_state(self._handle, state_handle)
+        if not started:
+            return fired
+        state_text, message = started[0], started[1]
+        while message:
+            fired.add(_action_name(message))
+            _native.update_state(self._handle, state_text)
+            message = _native.complete_and_start_action(self._handle, state_handle)
+        return fired
 
     def _delete(self, sid: str) -> None:
         try:
@@ -108,9 +129,9 @@ class DurableEngine:
 
 
 def _check_fact(fact: dict[str, Any]) -> None:
-    """Only ints, bools and strings cross into the engine, and fewer than 255 properties (rule 9)."""
-    if len(fact) >= 250:  # noqa: PLR2004 - durable_rules' limit is 255 properties per fact
+    """Only ints, bools and strings cross into the engine, and fewer than 250 properties (rule 9)."""
+    if len(fact) >= _MAX_PROPERTIES:
         raise EngineError(f"a fact has {len(fact)} properties; durable_rules accepts fewer than 255")
-    bad: Iterable[str] = (k for k, v in fact.items() if not isinstance(v, _SCALARS))
-    for key in bad:
-        raise EngineError(f"fact value {key}={fact[key]!r} is not an int, bool or string")
+    for key, value in fact.items():
+        if not isinstance(value, _SCALARS):
+            raise EngineError(f"fact value {key}={value!r} is not an int, bool or string")

@@ -6,9 +6,7 @@ with one trace entry per rule of the version, in rulebook order.
 
 from __future__ import annotations
 
-import string
 import threading
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,11 +16,11 @@ from engine.errors import CaseError, EngineError
 from engine.facts import Facts, derive
 from engine.models import Case
 from engine.money import amount_in_words, quantize, to_fen
+from engine.trace import TraceWriter
 from engine.validate import parse_case
 from rules import RuleSet, Rulebook, load_rulebook
 from rules.rulesets import compile_ruleset
 
-_FORMATTER = string.Formatter()
 _FIRST_PARTY_SCORE_PLACES = 3  # contract: party scores exact with exactly 3 decimals
 
 
@@ -33,6 +31,7 @@ class Evaluator:
         self.rulebook = rulebook or load_rulebook()
         self.calendar = calendar or default_calendar()
         self._engines = {rs.version: DurableEngine(compile_ruleset(rs)) for rs in self.rulebook.versions}
+        self._writers = {rs.version: TraceWriter(rs) for rs in self.rulebook.versions}
 
     def version_for(self, case: Case) -> RuleSet:
         """The version in force on the commission date (rulebook §0), or a CaseError before the first."""
@@ -63,7 +62,7 @@ class Evaluator:
             raise
         engine = self._engines[rs.version]
         outcomes, sets = _apply(engine, engine.fire(facts.engine))
-        return _assemble(case, rs, facts, outcomes, sets)
+        return _assemble(case, rs, facts, outcomes, sets, self._writers[rs.version])
 
 
 def _apply(engine: DurableEngine, fired: list[str]) -> tuple[dict[str, str], dict[str, Any]]:
@@ -120,8 +119,8 @@ def _fee(case: Case, facts: Facts, sets: dict[str, Any]) -> dict[str, Any]:
     return fee
 
 
-def _assemble(
-    case: Case, rs: RuleSet, facts: Facts, outcomes: dict[str, str], sets: dict[str, Any]
+def _assemble(  # noqa: PLR0913 - the parts of one decision
+    case: Case, rs: RuleSet, facts: Facts, outcomes: dict[str, str], sets: dict[str, Any], writer: TraceWriter
 ) -> dict[str, Any]:
     complete = not facts.missing
     exp_04_failed = outcomes.get("EXP-04") == "failed"
@@ -169,43 +168,8 @@ def _assemble(
             n for n in ("plan", "draft") if outcomes.get("FLW-06") == "applied" and facts.engine[f"{n}_div_known"]
         ) or "无",
     }
-    decision["trace"] = [_trace_entry(rule, outcomes[rule.id], facts.trace.get(rule.id, {}), context) for rule in rs.rules]
+    decision["trace"] = writer.write(outcomes, facts.trace, context)
     return decision
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (list, tuple)):
-        return "、".join(str(v) for v in value) or "无"
-    if isinstance(value, dict):
-        return "；".join(f"{k} {_shown(v)}" for k, v in value.items()) or "无"
-    return str(value)
-
-
-def _trace_entry(rule: Any, outcome: str, rule_facts: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
-    template = rule.detail.get(outcome) or rule.detail.get("not_applicable", "不适用")
-    names = [field for _, field, _, _ in _FORMATTER.parse(template) if field]
-    facts = _plain(dict(rule_facts))
-    for name in names:
-        if name not in facts and context.get(name) is not None:
-            facts[name] = context[name]
-    detail = template.format_map({n: _shown(facts.get(n, context.get(n))) for n in names})
-    return {"rule": rule.id, "outcome": outcome, "detail": detail, "facts": facts, "cite": rule.cite}
 
 
 _DEFAULT: Evaluator | None = None

@@ -70,7 +70,7 @@ def _eligibility(case: Case, rs: RuleSet, f: Facts) -> None:  # noqa: PLR0914 - 
     f.trace["ELG-01"] = {
         "commissioned_on": on.isoformat(),
         "covering_batches": _join([b.batch for b in covering]),
-        "valid_to": max((b.valid_to for b in covering), default=None),
+        "valid_to": max((b.valid_to for b in covering), default=on).isoformat() if covering else None,
         "batches": _join([f"{b.batch}（{b.valid_from}至{b.valid_to}）" for b in a.designated_list]),
     }
     order_no = (c.procurement.order_no or "").strip()

@@ -34,13 +34,29 @@ def test_no_matching_rule_is_nothing_fired_not_an_error() -> None:
         assert engine.fire({"x": 1, "flag": False, "n": i}) == []
 
 
-def test_an_action_that_raises_is_loud() -> None:
-    """durable_rules swallows consequent exceptions into the state; the adapter raises them."""
+def test_no_python_consequent_ever_runs() -> None:
+    """The adapter drains the agenda itself: consequents (which durable_rules would swallow) never run."""
     engine = _tiny()
     ruleset = engine._host.get_ruleset("kaoping")
-    ruleset._actions["k001"]._func = lambda c: 1 / 0  # a broken consequent
-    with pytest.raises(EngineError, match="a rule action failed"):
-        engine.fire({"x": 1, "flag": True})
+    ruleset._actions["k001"]._func = lambda c: 1 / 0  # would be swallowed into the state
+    assert engine.fire({"x": 1, "flag": True}) == ["k001"]
+
+
+def test_an_or_condition_matching_twice_fires_once() -> None:
+    """A rule with an $or may match once per true branch; names come back once."""
+    compiled = CompiledRuleset(
+        version="test",
+        definition={"k000": {"all": [{"m": {"$or": [{"a": True}, {"b": True}]}}]}},
+        effects={"k000": (Effect("T-01", "applied"),)},
+        defaults={"T-01": "not_applicable"},
+    )
+    assert DurableEngine(compiled).fire({"a": True, "b": True}) == ["k000"]
+
+
+def test_a_refused_fact_is_loud() -> None:
+    """A fact durable_rules cannot take raises EngineError and leaves no state behind."""
+    with pytest.raises(EngineError):
+        _tiny().fire({f"p{i}": i for i in range(260)})
 
 
 def test_more_than_1024_evaluations_do_not_hit_the_sid_cap() -> None:
