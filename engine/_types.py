@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, PlainValidator, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 _DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -122,16 +122,71 @@ def _credit_code(value: str) -> str:
     return value
 
 
+def _number(*, places: int, low: Decimal, high: Decimal | None, low_inclusive: bool) -> Any:
+    """One plain validator per number type: parse, range, precision (one Python call per field)."""
+    quantum = Decimal(1).scaleb(-places)
+
+    def check(value: Any) -> Decimal:
+        number = _to_decimal(value)
+        if low_inclusive:
+            if number < low or (high is not None and number > high):
+                raise PydanticCustomError("range", "must be between {low} and {high}", {"low": str(low), "high": str(high)})
+        elif number <= low:
+            raise PydanticCustomError("greater_than", "must be greater than {low}", {"low": str(low)})
+        if number != number.quantize(quantum, rounding="ROUND_DOWN"):
+            raise PydanticCustomError(
+                "decimal_max_places", "must have at most {limit} decimal places", {"limit": places}
+            )
+        return number
+
+    return check
+
+
+def _number_schema(places: int, low: int, high: int | None, *, exclusive: bool) -> dict[str, Any]:
+    bound = {"exclusiveMinimum": low} if exclusive else {"minimum": low}
+    if high is not None:
+        bound["maximum"] = high
+    return {
+        "anyOf": [
+            {"type": "number", **bound, "multipleOf": float(Decimal(1).scaleb(-places))},
+            {"type": "string", "pattern": r"^[+-]?(\d+(\.\d*)?|\.\d+)$"},
+        ],
+        "description": f"a JSON number or a decimal string, at most {places} decimals",
+    }
+
+
+def _iso_date_plain(value: Any) -> date:
+    return _iso_date(value)
+
+
 DecimalIn = Annotated[Decimal, BeforeValidator(_to_decimal)]
-Money = Annotated[Decimal, BeforeValidator(_to_decimal), AfterValidator(_positive), AfterValidator(_places(2))]
+Money = Annotated[
+    Decimal,
+    PlainValidator(_number(places=2, low=Decimal(0), high=None, low_inclusive=False)),
+    WithJsonSchema(_number_schema(2, 0, None, exclusive=True)),
+]
 PartyScore = Annotated[
-    Decimal, BeforeValidator(_to_decimal), AfterValidator(_percent_range), AfterValidator(_places(1))
+    Decimal,
+    PlainValidator(_number(places=1, low=Decimal(0), high=Decimal(100), low_inclusive=True)),
+    WithJsonSchema(_number_schema(1, 0, 100, exclusive=False)),
 ]
 IndicatorNumber = Annotated[
-    Decimal, BeforeValidator(_to_decimal), AfterValidator(_percent_range), AfterValidator(_places(2))
+    Decimal,
+    PlainValidator(_number(places=2, low=Decimal(0), high=Decimal(100), low_inclusive=True)),
+    WithJsonSchema(_number_schema(2, 0, 100, exclusive=False)),
 ]
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDate = Annotated[
+    date,
+    PlainValidator(_iso_date_plain),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_no_control)]
 Text = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_control)]
-CaseId = Annotated[str, AfterValidator(_case_id)]
-CreditCode = Annotated[str, AfterValidator(_credit_code)]
+CaseId = Annotated[
+    str, AfterValidator(_case_id), WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z0-9._-]{1,64}$"})
+]
+CreditCode = Annotated[
+    str,
+    AfterValidator(_credit_code),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"}),
+]
