@@ -163,7 +163,7 @@ def _assemble(  # noqa: PLR0913 - the parts of one decision
         "band_grade": sets.get("report.band_grade"),
         "rework_round": case.draft.rework_round if case.draft else None,
         "evaluation_kind": case.commission.evaluation_kind,
-        "prohibited_conduct": "、".join(case.prohibited_conduct) or "无",
+        "prohibited_conduct": list(case.prohibited_conduct),
         "divergent_nodes": "、".join(
             n for n in ("plan", "draft") if outcomes.get("FLW-06") == "applied" and facts.engine[f"{n}_div_known"]
         ) or "无",

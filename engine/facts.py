@@ -82,7 +82,7 @@ def _eligibility(case: Case, rs: RuleSet, f: Facts) -> None:  # noqa: PLR0914 - 
     f.engine["agency_kind"] = a.kind
     f.trace["ELG-04"] = {
         "agency_kind": a.kind,
-        "allowed_kinds": _join(list(rs.param("eligibility.allowed_agency_kinds"))),
+        "allowed_kinds": _join([rs.label("agency_kind", k) for k in rs.param("eligibility.allowed_agency_kinds")]),
     }
     conflicts = [x for x in a.affiliations if x in (c.commissioning_party, c.project_unit)]
     f.engine["elg05_conflicts"] = len(conflicts)
@@ -98,7 +98,7 @@ def _eligibility(case: Case, rs: RuleSet, f: Facts) -> None:  # noqa: PLR0914 - 
     f.trace["ELG-06"] = {
         "window_after": after.isoformat(),
         "commissioned_on": on.isoformat(),
-        "barring_violations": _join([f"{v.date} {v.kind}" for v in barring]),
+        "barring_violations": _join([f"{v.date} {rs.label('violation_kind', v.kind)}" for v in barring]),
     }
     f.engine["evaluation_kind"] = c.evaluation_kind
     f.trace["ELG-07"] = {"evaluation_kind": c.evaluation_kind}
@@ -142,9 +142,9 @@ def _panel(case: Case, rs: RuleSet, f: Facts) -> None:
     f.trace["EXP-01"] = {"member_count": count, "min_members": rs.param("panel.min_members")}
     f.trace["EXP-02"] = {"member_count": count, "domain_count": domain, "min_domain_share": str(share)}
     pools = rs.param("panel.allowed_pools")
-    outside = [f"{m.id} {m.name}（{m.pool}）" for m in members if m.pool not in pools]
+    outside = [f"{m.id} {m.name}（{rs.label('pool', m.pool)}）" for m in members if m.pool not in pools]
     f.engine["exp03_outside"] = len(outside)
-    f.trace["EXP-03"] = {"outside_pool": _join(outside), "allowed_pools": _join(list(pools))}
+    f.trace["EXP-03"] = {"outside_pool": _join(outside), "allowed_pools": _join([rs.label("pool", p) for p in pools])}
     recusal = rs.param("panel.recusal")
     cutoff = years_before(panel.formed_on, recusal["lookback_years"])
     orgs = (case.agency.name, case.commission.project_unit)
@@ -156,7 +156,7 @@ def _panel(case: Case, rs: RuleSet, f: Facts) -> None:
         ]
         if ties:
             conflicted.append(m.id)
-            links = "；".join(f"{t.org} {t.relation} 至{t.until or '今'}" for t in ties)
+            links = "；".join(f"{t.org}{rs.label('relation', t.relation)}，至{t.until or '今'}" for t in ties)
             described.append(f"{m.id} {m.name}（{links}）")
     f.conflicted_members = sorted(conflicted)
     f.engine["exp04_conflicted"] = len(conflicted)
@@ -296,7 +296,7 @@ def _assessment(case: Case, rs: RuleSet, f: Facts) -> None:
         "composite": str(f.composite) if f.composite is not None else None,
     }
     f.trace["ASM-03"] = {"composite": f.trace["ASM-02"]["composite"]}
-    f.trace["ASM-04"] = {"prohibited_conduct": _join(conduct)}
+    f.trace["ASM-04"] = {"prohibited_conduct": conduct}
     for n in NODES:
         unit, mean = nodes[n]["project_unit"], nodes[n]["expert_panel"]
         known = unit is not None and mean is not None

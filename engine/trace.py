@@ -41,6 +41,7 @@ class TraceWriter:
 
     def __init__(self, rs: RuleSet) -> None:
         self.rules: tuple[Rule, ...] = rs.rules
+        self._labels = rs.labels
         self._templates: dict[tuple[str, str], _Template] = {}
         for rule in rs.rules:
             for outcome in ("held", "failed", "not_applicable", "applied"):
@@ -66,6 +67,12 @@ class TraceWriter:
                     value = context.get(name)
                     if value is not None:
                         rule_facts[name] = value
+                labels = self._labels.get(name)
+                if labels is not None:
+                    if isinstance(value, str):
+                        value = labels.get(value, value)
+                    elif isinstance(value, list):
+                        value = [labels.get(v, v) for v in value]
                 values[name] = shown(value)
             entries.append(
                 {

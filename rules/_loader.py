@@ -61,6 +61,11 @@ class RuleSet:
     rules: tuple[Rule, ...]
     params: dict[str, Any]
     content_hash: str
+    labels: dict[str, dict[str, str]]
+
+    def label(self, kind: str, code: str) -> str:
+        """The Chinese label of an enumerated code (``rules/labels.yaml``), or the code itself."""
+        return self.labels.get(kind, {}).get(code, code)
 
     def param(self, path: str) -> Any:
         """The value of a parameter at this version, by its dotted path (``fees.late_deduction``)."""

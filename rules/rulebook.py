@@ -55,6 +55,14 @@ class Rulebook:
         for v in self._versions:
             if v.measure not in self.sources:
                 raise RulebookError(str(versions_path), f"{v.id}.measure", f"unknown source {v.measure}")
+        labels_path = root / "labels.yaml"
+        raw_labels = read_yaml(labels_path) if labels_path.exists() else {}
+        if not isinstance(raw_labels, dict) or not all(
+            isinstance(v, dict) and all(isinstance(k, str) and isinstance(t, str) for k, t in v.items())
+            for v in raw_labels.values()
+        ):
+            raise RulebookError(str(labels_path), "-", "expected a mapping of kind to {code: label}")
+        self.labels: dict[str, dict[str, str]] = raw_labels
         self._catalogue = self._load_catalogue()
         self._parameters = self._load_parameters()
         self._snapshots = {v.id: self._snapshot(i) for i, v in enumerate(self._versions)}
@@ -152,7 +160,7 @@ class Rulebook:
                     )
                 )
         measure = self.sources[entry.measure]
-        body = {"version": vid, "rules": [r.__dict__ for r in rules], "params": params}
+        body = {"version": vid, "rules": [r.__dict__ for r in rules], "params": params, "labels": self.labels}
         digest = hashlib.sha256(
             json.dumps(body, sort_keys=True, ensure_ascii=False, default=_json_default).encode()
         ).hexdigest()
@@ -164,6 +172,7 @@ class Rulebook:
             rules=tuple(rules),
             params=params,
             content_hash=digest,
+            labels=self.labels,
         )
 
     @staticmethod

@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import KaopingError
-from engine.memos.fields import KIND_TEMPLATES, RULE_TITLES
+from engine.memos.fields import KIND_TEMPLATES
+from rules import load_rulebook
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -40,7 +41,6 @@ MARK_OPEN = "\ue000"
 MARK_CLOSE = "\ue001"
 """Private-use characters around a footnote number in rendered text; stripped from case text."""
 
-_WARN_RULES = frozenset({"ELG-09"})  # rulebook §1: a failed WARN rule needs approval, not a BLOCK
 _PARTIES = ("expert_panel", "project_unit", "finance_office")
 _PARTY_NAMES = {"expert_panel": "专家组（平均分）", "project_unit": "项目单位", "finance_office": "财政所"}
 _NODE_TITLES = {"plan": "评价方案", "draft": "评价报告初稿"}
@@ -159,11 +159,10 @@ def _flat_facts(facts: Mapping[str, Any]) -> list[str]:
     return items
 
 
-def _footnote(entry: Mapping[str, Any]) -> str:
+def _footnote(entry: Mapping[str, Any], title: str) -> str:
     """The footnote of a trace entry: rule id and title, citation, and the values used."""
     rule = str(entry["rule"])
     used = "；".join(_flat_facts(entry.get("facts") or {})) or "无"
-    title = RULE_TITLES.get(rule, "")
     if entry.get("outcome") == "not_applicable":
         title += "（本案不适用）"
     return _clean(f"{rule} {title}。依据：{entry['cite']}。所用数据：{used}。")
@@ -182,6 +181,10 @@ class _Source:
         self.decision = decision
         self.trace: dict[str, Mapping[str, Any]] = {str(e["rule"]): e for e in decision.get("trace", [])}
         self.notes = _Notes()
+        # Titles and severities come from the catalogue of the decision's own rule version.
+        rules = load_rulebook().at(str(decision["rule_version"])).rules
+        self.titles = {r.id: r.title for r in rules}
+        self.warn_rules = frozenset(r.id for r in rules if r.severity == "WARN")
 
     def entry(self, rule: str) -> Mapping[str, Any]:
         try:
@@ -190,16 +193,16 @@ class _Source:
             raise ValueError(f"the decision's trace has no entry for {rule}") from None
 
     def note(self, rule: str) -> str:
-        return self.notes.mark(_footnote(self.entry(rule)))
+        return self.notes.mark(_footnote(self.entry(rule), self.titles.get(rule, "")))
 
     def row(self, rule: str) -> dict[str, Any]:
         entry = self.entry(rule)
         result = str(entry["outcome"])
-        if result == "failed" and rule in _WARN_RULES:
+        if result == "failed" and rule in self.warn_rules:
             result = "needs_approval"
         return {
             "rule": rule,
-            "title": RULE_TITLES.get(rule, rule),
+            "title": self.titles.get(rule, rule),
             "result": result,
             "detail": _clean(entry["detail"]),
             "note": self.note(rule),
@@ -211,7 +214,7 @@ class _Source:
     def flag_row(self, rule: str) -> dict[str, Any]:
         return {
             "rule": rule,
-            "title": RULE_TITLES.get(rule, rule),
+            "title": self.titles.get(rule, rule),
             "detail": _clean(self.entry(rule)["detail"]),
             "note": self.note(rule),
         }

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["KIND_TEMPLATES", "LOOP_FIELDS", "RULE_TITLES", "TEMPLATE_FIELDS", "Field"]
+__all__ = ["KIND_TEMPLATES", "LOOP_FIELDS", "TEMPLATE_FIELDS", "Field"]
 
 
 @dataclass(frozen=True)
@@ -169,47 +169,3 @@ TEMPLATE_FIELDS: dict[str, Mapping[str, Field]] = {
 }
 """Template stem → the fields its context holds (and the only ones it may use)."""
 
-RULE_TITLES: dict[str, str] = {
-    "ELG-01": "列入区定点服务机构名单",
-    "ELG-02": "通过电子卖场采购",
-    "ELG-03": "电子卖场交易状态正常",
-    "ELG-04": "机构类型符合要求",
-    "ELG-05": "与委托方、项目单位无隶属或关联关系",
-    "ELG-06": "近三年无重大违法记录",
-    "ELG-07": "评价任务可委托第三方",
-    "ELG-08": "委托合同条款齐全",
-    "ELG-09": "以往考评记录良好",
-    "EXP-01": "专家组人数不少于5人",
-    "EXP-02": "领域专家不少于半数",
-    "EXP-03": "专家均从财政专家库抽取",
-    "EXP-04": "专家与被评价机构、项目单位无利益关联",
-    "PLN-01": "评价方案内容完整",
-    "PLN-02": "一级指标覆盖决策、过程、产出、效益",
-    "PLN-03": "指标权重合计为100",
-    "PLN-04": "产出、效益指标权重合计不低于60",
-    "PLN-05": "各指标明确评价标准和评价方法",
-    "PLN-06": "各指标附有证据索引",
-    "RPT-01": "报告初稿内容完整",
-    "RPT-02": "指标得分合计与报告总分一致",
-    "RPT-03": "指标得分不超过其权重",
-    "RPT-04": "报告等级与总分相符",
-    "RPT-05": "已与被评价单位交换意见",
-    "RPT-06": "报告已由负责人签字并盖章",
-    "ASM-01": "各方得分（方案、初稿加权）",
-    "ASM-02": "三方综合得分",
-    "ASM-03": "综合评价等级",
-    "ASM-04": "查实禁止行为定为差",
-    "FEE-01": "质量系数",
-    "FEE-02": "逾期工作日",
-    "FEE-03": "逾期扣减",
-    "FEE-04": "应付服务费",
-    "FEE-05": "首轮评为差暂缓支付",
-    "FEE-06": "查实禁止行为暂停支付",
-    "FLW-01": "责令整改一次",
-    "FLW-02": "移送区财政局复核定点资格",
-    "FLW-03": "移送区财政局处理违规行为",
-    "FLW-04": "记录逾期交付违规",
-    "FLW-05": "建议启动终止合作或退出名单审查",
-    "FLW-06": "评分偏离较大，退回专家组复核",
-}
-"""Short Chinese title of each rule id, for memo rows and footnotes (rulebook §§1–6)."""

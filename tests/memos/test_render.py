@@ -43,7 +43,7 @@ def test_every_finding_carries_a_word_footnote(worked: dict[str, Memo]) -> None:
     m = worked["eligibility"]
     notes = m.footnotes
     assert m.reference_ids == sorted(notes) == list(range(1, 10))
-    assert notes[1].startswith("ELG-01 列入区定点服务机构名单。依据：")
+    assert notes[1].startswith("ELG-01 机构在区定点服务机构名单内。依据：")
     assert "定点服务机构名单" in notes[1]
     assert "commissioned_on=2024-03-15" in notes[1]
     assert "财监〔2021〕4号 第二条" in notes[4]
@@ -185,7 +185,7 @@ def test_referral_after_rework(failing: dict[str, Memo]) -> None:
     m = failing["referral"]
     assert "关于移送上海某乙咨询有限公司有关情况的函" in m.paragraphs
     assert "闵行区财政局：" in m.paragraphs
-    assert any(p.startswith("1. FLW-02 移送区财政局复核定点资格") for p in m.paragraphs)
+    assert any(p.startswith("1. FLW-02 返工后仍为差，移送区财政局") for p in m.paragraphs)
     assert any("请对其定点服务机构资格进行复核" in p for p in m.paragraphs)
     assert any("核定应付40,000.00元（人民币肆万元整）" in p for p in m.paragraphs)
     assert any(text.startswith("FLW-02") for text in m.footnotes.values())
@@ -196,7 +196,7 @@ def test_referral_and_fee_with_prohibited_conduct() -> None:
     data = misconduct_case()
     decision = evaluate(data)
     referral = Memo(render(data, "referral", decision=decision))
-    assert any(p.startswith("1. FLW-03 移送区财政局处理违规行为") for p in referral.paragraphs)
+    assert any(p.startswith("1. FLW-03 违规行为移送区财政局") for p in referral.paragraphs)
     assert any("该机构存在弄虚作假、串通行为" in p and "第四条" in p for p in referral.paragraphs)
     fee = Memo(render(data, "fee", decision=decision))
     assert ["支付状态", "暂停支付"] in fee.rows
@@ -205,7 +205,7 @@ def test_referral_and_fee_with_prohibited_conduct() -> None:
     assert ["逾期扣减", "不适用"] in fee.rows
     assert ["查实的禁止行为", "弄虚作假、串通"] in fee.rows
     assert any(text.startswith("FEE-06") for text in fee.footnotes.values())
-    assert any(text.startswith("FEE-03 逾期扣减（本案不适用）") for text in fee.footnotes.values())
+    assert any(text.startswith("FEE-03 逾期扣款（本案不适用）") for text in fee.footnotes.values())
     assert any(text.startswith("ASM-04") for text in fee.footnotes.values())
 
 
