@@ -3,7 +3,7 @@
 #
 #   libreoffice-writer-nogui  soffice, to convert the generated .docx memos to PDF in tests
 #   fonts-noto-cjk            CJK fonts, so the Chinese text in those PDFs is rendered (and extractable)
-#   postgresql                initdb / pg_ctl / pg_isready for throwaway test clusters (tests/support/postgres.py)
+#   postgresql                initdb / pg_ctl for the throwaway test clusters of (tests/support/postgres.py)
 #   wrk                       HTTP load generator used by bench/
 #
 # Idempotent: when every package is already installed it does nothing (pass --force to run apt anyway).
@@ -20,7 +20,7 @@ for arg in "$@"; do
     case "$arg" in
         --force) force=1 ;;
         -h | --help)
-            sed -n '2,14p' "$0"
+            sed -n '2,13p' "$0"
             exit 0
             ;;
         *)
@@ -49,6 +49,12 @@ is_installed() {
     [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
 }
 
+# A desktop with the full LibreOffice Writer already has soffice; libreoffice-writer-nogui conflicts with
+# libreoffice-writer, so installing it would remove the desktop one.  Keep what is there.
+if is_installed libreoffice-writer; then
+    PACKAGES=("${PACKAGES[@]/#libreoffice-writer-nogui/libreoffice-writer}")
+fi
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
     is_installed "$pkg" || missing+=("$pkg")
@@ -70,6 +76,7 @@ else
         "${SUDO[@]}" chmod 755 "$policy"
         added_policy=1
     fi
+    # shellcheck disable=SC2317  # called by the EXIT trap
     cleanup() {
         if [[ $added_policy -eq 1 ]]; then
             "${SUDO[@]}" rm -f "$policy"
