@@ -45,7 +45,9 @@ def main() -> int:
         floor_rates.append(len(cases) / (time.perf_counter() - start))
     engine_rate, floor_rate = statistics.median(engine_rates), statistics.median(floor_rates)
     print(f"cases                     {len(cases):>10,}")
-    print(f"kaoping (durable_rules)   {engine_rate:>10,.0f} cases/s   {1e6 / engine_rate:8.0f} µs/case   (rounds: {', '.join(f'{r:,.0f}' for r in engine_rates)})")
+    print(
+        f"kaoping (durable_rules)   {engine_rate:>10,.0f} cases/s   {1e6 / engine_rate:8.0f} µs/case   (rounds: {', '.join(f'{r:,.0f}' for r in engine_rates)})"
+    )
     print(f"plain-Python floor        {floor_rate:>10,.0f} cases/s   {1e6 / floor_rate:8.0f} µs/case")
     print(f"ratio                     {floor_rate / engine_rate:>10.1f}x slower than the floor")
     print(f"decisions ≠ oracle        {mismatches:>10}")

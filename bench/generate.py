@@ -12,11 +12,42 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 BASE = json.loads((ROOT / "examples" / "QB-2024-007.case.json").read_text(encoding="utf-8"))
 
-KINDS = ["consultancy", "cpa_firm", "appraisal_firm", "law_firm", "research_institute", "university", "individual"]
-CLAUSES = ["parties", "scope", "requirements", "timeline", "fee_payment", "liability", "confidentiality", "quality_fee_linkage"]
+KINDS = [
+    "consultancy",
+    "cpa_firm",
+    "appraisal_firm",
+    "law_firm",
+    "research_institute",
+    "university",
+    "individual",
+]
+CLAUSES = [
+    "parties",
+    "scope",
+    "requirements",
+    "timeline",
+    "fee_payment",
+    "liability",
+    "confidentiality",
+    "quality_fee_linkage",
+]
 PLAN_SECTIONS = ["project_overview", "evaluation_framework", "evidence_methods", "timetable"]
-REPORT_SECTIONS = ["summary", "project_overview", "evaluation_work", "analysis_conclusion", "experience_problems_suggestions", "other_matters"]
-CONDUCT = ["fabrication", "collusion", "unauthorised_subcontracting", "improper_gain", "leak", "undisclosed_conflict"]
+REPORT_SECTIONS = [
+    "summary",
+    "project_overview",
+    "evaluation_work",
+    "analysis_conclusion",
+    "experience_problems_suggestions",
+    "other_matters",
+]
+CONDUCT = [
+    "fabrication",
+    "collusion",
+    "unauthorised_subcontracting",
+    "improper_gain",
+    "leak",
+    "undisclosed_conflict",
+]
 GRADES = ["优", "良", "中", "差"]
 FIRST = date(2021, 8, 1)
 LAST = date(2026, 6, 30)
@@ -35,14 +66,16 @@ def _maybe_drop(rng: random.Random, items: list[str], p: float) -> list[str]:
     return [x for x in items if rng.random() > p]
 
 
-def generate(index: int, rng: random.Random) -> dict[str, Any]:  # noqa: PLR0915 - one case, many parts
+def generate(index: int, rng: random.Random) -> dict[str, Any]:
     """One case; mostly clean, with every kind of failure and boundary showing up now and then."""
     case = copy.deepcopy(BASE)
     case["case_id"] = f"GEN-{index:06d}"
     on = _day(rng, FIRST, LAST)
     c = case["commission"]
     c["commissioned_on"] = on.isoformat()
-    c["evaluation_kind"] = rng.choice(["post", "post", "tracking", "pre", "self"] if rng.random() < 0.2 else ["post"])
+    c["evaluation_kind"] = rng.choice(
+        ["post", "post", "tracking", "pre", "self"] if rng.random() < 0.2 else ["post"]
+    )
     c["contract_fee"] = f"{rng.randint(5000, 300000)}.{rng.randint(0, 99):02d}"
     c["procurement"] = rng.choice(
         [{"channel": "e_marketplace", "order_no": f"DZMC-{index}"}] * 8
@@ -52,15 +85,28 @@ def generate(index: int, rng: random.Random) -> dict[str, Any]:  # noqa: PLR0915
     a = case["agency"]
     a["kind"] = rng.choice(KINDS) if rng.random() < 0.2 else "cpa_firm"
     start = on - timedelta(days=rng.randint(-30, 900))
-    a["designated_list"] = [{"batch": "B1", "valid_from": start.isoformat(), "valid_to": (start + timedelta(days=rng.randint(0, 1100))).isoformat()}]
+    a["designated_list"] = [
+        {
+            "batch": "B1",
+            "valid_from": start.isoformat(),
+            "valid_to": (start + timedelta(days=rng.randint(0, 1100))).isoformat(),
+        }
+    ]
     a["marketplace_status"] = rng.choice(["active"] * 12 + ["frozen", "suspended", "removed"])
     a["affiliations"] = [c["project_unit"]] if rng.random() < 0.03 else []
     a["violations"] = [
-        {"kind": rng.choice(["major_illegal_record", "complaint_upheld", "other"]), "date": _day(rng, on - timedelta(days=1400), on + timedelta(days=30)).isoformat()}
+        {
+            "kind": rng.choice(["major_illegal_record", "complaint_upheld", "other"]),
+            "date": _day(rng, on - timedelta(days=1400), on + timedelta(days=30)).isoformat(),
+        }
         for _ in range(rng.choice([0, 0, 0, 0, 1, 2]))
     ]
     a["history"] = [
-        {"decided_on": _day(rng, on - timedelta(days=1500), on + timedelta(days=60)).isoformat(), "composite": _score(rng, 80), "grade": rng.choice(GRADES)}
+        {
+            "decided_on": _day(rng, on - timedelta(days=1500), on + timedelta(days=60)).isoformat(),
+            "composite": _score(rng, 80),
+            "grade": rng.choice(GRADES),
+        }
         for _ in range(rng.choice([0, 1, 1, 2, 3]))
     ]
     panel = case["panel"]
@@ -70,12 +116,29 @@ def generate(index: int, rng: random.Random) -> dict[str, Any]:  # noqa: PLR0915
     for i in range(size):
         ties = []
         if rng.random() < 0.1:
-            until = _day(rng, on - timedelta(days=1500), on + timedelta(days=30)).isoformat() if rng.random() < 0.8 else None
-            tie = {"org": rng.choice([a["name"], c["project_unit"], "无关单位"]), "relation": rng.choice(["employee", "director", "supervisor", "controller", "relative_of_head"])}
+            until = (
+                _day(rng, on - timedelta(days=1500), on + timedelta(days=30)).isoformat()
+                if rng.random() < 0.8
+                else None
+            )
+            tie = {
+                "org": rng.choice([a["name"], c["project_unit"], "无关单位"]),
+                "relation": rng.choice(
+                    ["employee", "director", "supervisor", "controller", "relative_of_head"]
+                ),
+            }
             if until:
                 tie["until"] = until
             ties.append(tie)
-        members.append({"id": f"E{i + 1}", "name": f"专家{i + 1}", "pool": rng.choice(["municipal", "district"] * 10 + ["other"]), "domain_expert": rng.random() < 0.6, "ties": ties})
+        members.append(
+            {
+                "id": f"E{i + 1}",
+                "name": f"专家{i + 1}",
+                "pool": rng.choice(["municipal", "district"] * 10 + ["other"]),
+                "domain_expert": rng.random() < 0.6,
+                "ties": ties,
+            }
+        )
     panel["members"] = members
     plan = case["plan"]
     deadline = on + timedelta(days=rng.randint(20, 60))
@@ -91,7 +154,11 @@ def generate(index: int, rng: random.Random) -> dict[str, Any]:  # noqa: PLR0915
             ind.pop("evidence_ref")
     centre = rng.choice([92, 86, 75, 55])
     ids = [m["id"] for m in members]
-    plan["scores"] = {"expert_panel": {i: _score(rng, centre) for i in ids}, "project_unit": _score(rng, centre + 3), "finance_office": _score(rng, centre)}
+    plan["scores"] = {
+        "expert_panel": {i: _score(rng, centre) for i in ids},
+        "project_unit": _score(rng, centre + 3),
+        "finance_office": _score(rng, centre),
+    }
     draft = case["draft"]
     d_deadline = deadline + timedelta(days=rng.randint(40, 120))
     draft["deadline"] = d_deadline.isoformat()
@@ -104,7 +171,11 @@ def generate(index: int, rng: random.Random) -> dict[str, Any]:  # noqa: PLR0915
         draft["reported_grade"] = rng.choice(GRADES)
     draft["opinions_exchanged"] = rng.random() > 0.03
     draft["signed_and_sealed"] = rng.random() > 0.03
-    draft["scores"] = {"expert_panel": {i: _score(rng, centre) for i in ids}, "project_unit": _score(rng, centre + 3), "finance_office": _score(rng, centre)}
+    draft["scores"] = {
+        "expert_panel": {i: _score(rng, centre) for i in ids},
+        "project_unit": _score(rng, centre + 3),
+        "finance_office": _score(rng, centre),
+    }
     roll = rng.random()
     if roll < 0.05:
         del case["draft"]

@@ -18,9 +18,25 @@ from engine.money import amount_in_words
 
 D = Decimal
 ALLOWED_KINDS = {"consultancy", "cpa_firm", "appraisal_firm", "law_firm", "research_institute", "university"}
-CLAUSES = ["parties", "scope", "requirements", "timeline", "fee_payment", "liability", "confidentiality", "quality_fee_linkage"]
+CLAUSES = [
+    "parties",
+    "scope",
+    "requirements",
+    "timeline",
+    "fee_payment",
+    "liability",
+    "confidentiality",
+    "quality_fee_linkage",
+]
 PLAN_SECTIONS = ["project_overview", "evaluation_framework", "evidence_methods", "timetable"]
-REPORT_SECTIONS = ["summary", "project_overview", "evaluation_work", "analysis_conclusion", "experience_problems_suggestions", "other_matters"]
+REPORT_SECTIONS = [
+    "summary",
+    "project_overview",
+    "evaluation_work",
+    "analysis_conclusion",
+    "experience_problems_suggestions",
+    "other_matters",
+]
 STANDARDS = {"计划标准", "行业标准", "历史标准", "其他标准"}
 COEFFICIENT = {"优": D("1.00"), "良": D("0.95"), "中": D("0.85"), "差": D("0.60")}
 
@@ -59,7 +75,7 @@ def _late(deadline: str, submitted: str) -> int:
     return count
 
 
-def decide(case: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912, PLR0915 - straight-line on purpose
+def decide(case: dict[str, Any]) -> dict[str, Any]:
     """The rulebook, top to bottom."""
     c, a = case["commission"], case["agency"]
     on = _date(c["commissioned_on"])
@@ -76,14 +92,25 @@ def decide(case: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912, PLR0
         elg.append("ELG-04")
     if any(x in (c["commissioning_party"], c["project_unit"]) for x in a["affiliations"]):
         elg.append("ELG-05")
-    if any(v["kind"] == "major_illegal_record" and _back3(on) < _date(v["date"]) <= on for v in a["violations"]):
+    if any(
+        v["kind"] == "major_illegal_record" and _back3(on) < _date(v["date"]) <= on for v in a["violations"]
+    ):
         elg.append("ELG-06")
     if c["evaluation_kind"] == "self":
         elg.append("ELG-07")
     if any(x not in c["contract_clauses"] for x in CLAUSES):
         elg.append("ELG-08")
-    earlier = [h for _, _, h in sorted(((h["decided_on"], i, h) for i, h in enumerate(a["history"]) if _date(h["decided_on"]) < on), reverse=True)]
-    if earlier and (earlier[0]["grade"] == "差" or (len(earlier) >= 2 and _d(earlier[0]["composite"]) < 80 and _d(earlier[1]["composite"]) < 80)):
+    earlier = [
+        h
+        for _, _, h in sorted(
+            ((h["decided_on"], i, h) for i, h in enumerate(a["history"]) if _date(h["decided_on"]) < on),
+            reverse=True,
+        )
+    ]
+    if earlier and (
+        earlier[0]["grade"] == "差"
+        or (len(earlier) >= 2 and _d(earlier[0]["composite"]) < 80 and _d(earlier[1]["composite"]) < 80)
+    ):
         warn.append("ELG-09")
     eligibility = "ineligible" if elg else "needs_approval" if warn else "eligible"
 
@@ -101,7 +128,9 @@ def decide(case: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912, PLR0
             exp.append("EXP-03")
         for m in members:
             for t in m["ties"]:
-                if t["org"] in (a["name"], c["project_unit"]) and (t.get("until") is None or _date(t["until"]) > _back3(formed)):
+                if t["org"] in (a["name"], c["project_unit"]) and (
+                    t.get("until") is None or _date(t["until"]) > _back3(formed)
+                ):
                     conflicted.append(m["id"])
                     break
         if conflicted:
@@ -145,7 +174,11 @@ def decide(case: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912, PLR0
     for name, part in (("plan", plan), ("draft", draft)):
         s = (part or {}).get("scores") or {}
         ep = s.get("expert_panel") or {}
-        mean = (sum((_d(ep[i]) for i in ids), D(0)) / len(ids)).quantize(D("0.01"), ROUND_HALF_UP) if ids and all(i in ep for i in ids) else None
+        mean = (
+            (sum((_d(ep[i]) for i in ids), D(0)) / len(ids)).quantize(D("0.01"), ROUND_HALF_UP)
+            if ids and all(i in ep for i in ids)
+            else None
+        )
         node[name] = {
             "expert_panel": mean,
             "project_unit": _d(s["project_unit"]) if s.get("project_unit") is not None else None,
@@ -157,7 +190,9 @@ def decide(case: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912, PLR0
     party_scores = composite = grade = None
     if not missing:
         ps = {p: D("0.4") * node["plan"][p] + D("0.6") * node["draft"][p] for p in parties}  # type: ignore[operator]
-        composite = (D("0.5") * ps["expert_panel"] + D("0.3") * ps["finance_office"] + D("0.2") * ps["project_unit"]).quantize(D("0.01"), ROUND_HALF_UP)
+        composite = (
+            D("0.5") * ps["expert_panel"] + D("0.3") * ps["finance_office"] + D("0.2") * ps["project_unit"]
+        ).quantize(D("0.01"), ROUND_HALF_UP)
         party_scores = {p: str(v.quantize(D("0.001"))) for p, v in ps.items()}
         grade = _band(composite)
     if conduct:
@@ -166,17 +201,30 @@ def decide(case: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912, PLR0
     late = sum(_late(n["deadline"], n["submitted_on"]) for n in (plan, draft) if n)
     fee_amount = _d(c["contract_fee"])
     rate, cap = (D("0.01"), D("0.10")) if version == "2024-01-01" else (D("0.005"), D("0.05"))
-    fee: dict[str, Any] = dict.fromkeys(("coefficient", "late_working_days", "deduction", "payable", "payable_in_words"))
+    fee: dict[str, Any] = dict.fromkeys(
+        ("coefficient", "late_working_days", "deduction", "payable", "payable_in_words")
+    )
     flags = []
     if conduct:
-        fee.update(status="suspended", late_working_days=late, payable="0.00", payable_in_words=amount_in_words(D("0.00")))
+        fee.update(
+            status="suspended",
+            late_working_days=late,
+            payable="0.00",
+            payable_in_words=amount_in_words(D("0.00")),
+        )
         flags.append("FLW-03")
     elif missing:
         fee["status"] = "pending"
     else:
         deduction = (fee_amount * min(rate * late, cap)).quantize(D("0.01"), ROUND_HALF_UP)
         withheld = grade == "差" and draft["rework_round"] == 0  # type: ignore[index]
-        payable = D("0.00") if withheld else max(D("0.00"), (fee_amount * COEFFICIENT[grade] - deduction).quantize(D("0.01"), ROUND_HALF_UP))  # type: ignore[index]
+        payable = (
+            D("0.00")
+            if withheld
+            else max(
+                D("0.00"), (fee_amount * COEFFICIENT[grade] - deduction).quantize(D("0.01"), ROUND_HALF_UP)
+            )
+        )  # type: ignore[index]
         fee.update(
             status="withheld" if withheld else "payable",
             coefficient=str(COEFFICIENT[grade]),  # type: ignore[index]
@@ -191,15 +239,30 @@ def decide(case: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912, PLR0
         flags.append("FLW-04")
     if composite is not None and composite < 80 and earlier and _d(earlier[0]["composite"]) < 80:
         flags.append("FLW-05")
-    if any(node[n]["project_unit"] is not None and node[n]["expert_panel"] is not None and node[n]["project_unit"] - node[n]["expert_panel"] > 15 for n in ("plan", "draft")):  # type: ignore[operator]
+    if any(
+        node[n]["project_unit"] is not None
+        and node[n]["expert_panel"] is not None
+        and node[n]["project_unit"] - node[n]["expert_panel"] > 15
+        for n in ("plan", "draft")
+    ):  # type: ignore[operator]
         flags.append("FLW-06")
     return {
         "case_id": case["case_id"],
         "rule_version": version,
         "eligibility": {"status": eligibility, "failed": sorted(elg + warn)},
-        "panel": {"status": "not_formed" if not panel else "invalid" if exp else "valid", "failed": exp, "conflicted_members": sorted(conflicted)},
-        "plan_review": {"verdict": "not_submitted" if not plan else "return" if pln else "pass", "failed": pln},
-        "draft_review": {"verdict": "not_submitted" if not draft else "return" if rpt else "pass", "failed": rpt},
+        "panel": {
+            "status": "not_formed" if not panel else "invalid" if exp else "valid",
+            "failed": exp,
+            "conflicted_members": sorted(conflicted),
+        },
+        "plan_review": {
+            "verdict": "not_submitted" if not plan else "return" if pln else "pass",
+            "failed": pln,
+        },
+        "draft_review": {
+            "verdict": "not_submitted" if not draft else "return" if rpt else "pass",
+            "failed": rpt,
+        },
         "assessment": {
             "status": "incomplete" if missing else "complete",
             "missing": missing,

@@ -46,7 +46,7 @@ def _marked(condition: dict[str, Any]) -> dict[str, Any]:
     return {"$and": [{MARKER[0]: MARKER[1]}, condition]}
 
 
-def _no_action(c: Any) -> None:  # pragma: no cover - never called: the adapter drains the agenda
+def _no_action(c: Any) -> None:  # noqa: ARG001  # pragma: no cover - never called
     raise EngineError("a durable_rules consequent ran; the adapter should have drained the agenda")
 
 

@@ -95,9 +95,7 @@ def _no_control(value: str) -> str:
 
 def _case_id(value: str) -> str:
     if not _CASE_ID.match(value):
-        raise PydanticCustomError(
-            "case_id", "must be 1-64 ASCII letters, digits, '-', '_' or '.'"
-        )
+        raise PydanticCustomError("case_id", "must be 1-64 ASCII letters, digits, '-', '_' or '.'")
     return value
 
 
@@ -116,9 +114,7 @@ def _credit_code(value: str) -> str:
             "credit_code_format", "must be 18 upper-case characters of 0-9A-HJ-NPQRTUWXY"
         )
     if credit_code_check_character(value[:17]) != value[17]:
-        raise PydanticCustomError(
-            "credit_code_check", "has a wrong check character (GB 32100-2015)"
-        )
+        raise PydanticCustomError("credit_code_check", "has a wrong check character (GB 32100-2015)")
     return value
 
 
@@ -130,7 +126,9 @@ def _number(*, places: int, low: Decimal, high: Decimal | None, low_inclusive: b
         number = _to_decimal(value)
         if low_inclusive:
             if number < low or (high is not None and number > high):
-                raise PydanticCustomError("range", "must be between {low} and {high}", {"low": str(low), "high": str(high)})
+                raise PydanticCustomError(
+                    "range", "must be between {low} and {high}", {"low": str(low), "high": str(high)}
+                )
         elif number <= low:
             raise PydanticCustomError("greater_than", "must be greater than {low}", {"low": str(low)})
         if number != number.quantize(quantum, rounding="ROUND_DOWN"):

@@ -18,7 +18,7 @@ from engine.models import Case
 from engine.money import amount_in_words, quantize, to_fen
 from engine.trace import TraceWriter
 from engine.validate import parse_case
-from rules import RuleSet, Rulebook, load_rulebook
+from rules import Rulebook, RuleSet, load_rulebook
 from rules.rulesets import compile_ruleset
 
 _FIRST_PARTY_SCORE_PLACES = 3  # contract: party scores exact with exactly 3 decimals
@@ -39,11 +39,13 @@ class Evaluator:
         if rs is None:
             first = self.rulebook.versions[0].version
             raise CaseError(
-                [{
-                    "loc": ["commission", "commissioned_on"],
-                    "msg": f"commissions before {first} are out of scope (财监〔2021〕4号 in force from {first})",
-                    "type": "out_of_scope",
-                }],
+                [
+                    {
+                        "loc": ["commission", "commissioned_on"],
+                        "msg": f"commissions before {first} are out of scope (no rule version in force)",
+                        "type": "out_of_scope",
+                    }
+                ],
                 case.case_id,
             )
         return rs
@@ -75,7 +77,9 @@ def _apply(engine: DurableEngine, fired: list[str]) -> tuple[dict[str, str], dic
         for effect in compiled.effects[name]:
             if effect.rule is not None and effect.outcome is not None:
                 if decided.get(effect.rule, effect.outcome) != effect.outcome:
-                    raise EngineError(f"{effect.rule} decided both {decided[effect.rule]} and {effect.outcome}")
+                    raise EngineError(
+                        f"{effect.rule} decided both {decided[effect.rule]} and {effect.outcome}"
+                    )
                 decided[effect.rule] = outcomes[effect.rule] = effect.outcome
             for key, value in effect.sets:
                 if sets.get(key, value) != value:
@@ -102,7 +106,9 @@ def _fee(case: Case, facts: Facts, sets: dict[str, Any]) -> dict[str, Any]:
         coefficient = Decimal(sets["fee.coefficient"])
         payable = Decimal("0.00")
         if status == "payable":
-            payable = max(Decimal("0.00"), to_fen(case.commission.contract_fee * coefficient - facts.deduction))
+            payable = max(
+                Decimal("0.00"), to_fen(case.commission.contract_fee * coefficient - facts.deduction)
+            )
         fee.update(
             coefficient=str(quantize(coefficient, 2)),
             late_working_days=facts.late_working_days,
@@ -119,7 +125,7 @@ def _fee(case: Case, facts: Facts, sets: dict[str, Any]) -> dict[str, Any]:
     return fee
 
 
-def _assemble(  # noqa: PLR0913 - the parts of one decision
+def _assemble(  # noqa: PLR0913, PLR0917 - the parts of one decision
     case: Case, rs: RuleSet, facts: Facts, outcomes: dict[str, str], sets: dict[str, Any], writer: TraceWriter
 ) -> dict[str, Any]:
     complete = not facts.missing
@@ -128,13 +134,19 @@ def _assemble(  # noqa: PLR0913 - the parts of one decision
     decision: dict[str, Any] = {
         "case_id": case.case_id,
         "rule_version": rs.version,
-        "eligibility": {"status": sets.get("eligibility.status", "eligible"), "failed": _failed(rs, outcomes, "eligibility")},
+        "eligibility": {
+            "status": sets.get("eligibility.status", "eligible"),
+            "failed": _failed(rs, outcomes, "eligibility"),
+        },
         "panel": {
             "status": sets.get("panel.status", "valid"),
             "failed": _failed(rs, outcomes, "panel"),
             "conflicted_members": facts.conflicted_members if exp_04_failed else [],
         },
-        "plan_review": {"verdict": sets.get("plan_review.verdict", "pass"), "failed": _failed(rs, outcomes, "plan_review")},
+        "plan_review": {
+            "verdict": sets.get("plan_review.verdict", "pass"),
+            "failed": _failed(rs, outcomes, "plan_review"),
+        },
         "draft_review": {
             "verdict": sets.get("draft_review.verdict", "pass"),
             "failed": _failed(rs, outcomes, "report_review"),
@@ -165,8 +177,11 @@ def _assemble(  # noqa: PLR0913 - the parts of one decision
         "evaluation_kind": case.commission.evaluation_kind,
         "prohibited_conduct": list(case.prohibited_conduct),
         "divergent_nodes": "、".join(
-            n for n in ("plan", "draft") if outcomes.get("FLW-06") == "applied" and facts.engine[f"{n}_div_known"]
-        ) or "无",
+            n
+            for n in ("plan", "draft")
+            if outcomes.get("FLW-06") == "applied" and facts.engine[f"{n}_div_known"]
+        )
+        or "无",
     }
     decision["trace"] = writer.write(outcomes, facts.trace, context)
     return decision

@@ -62,7 +62,7 @@ def derive(case: Case, rs: RuleSet, calendar: WorkingDayCalendar) -> Facts:
     return facts
 
 
-def _eligibility(case: Case, rs: RuleSet, f: Facts) -> None:  # noqa: PLR0914 - one block per rule
+def _eligibility(case: Case, rs: RuleSet, f: Facts) -> None:
     c, a = case.commission, case.agency
     on = c.commissioned_on
     covering = [b for b in a.designated_list if b.valid_from <= on <= b.valid_to]
@@ -82,7 +82,9 @@ def _eligibility(case: Case, rs: RuleSet, f: Facts) -> None:  # noqa: PLR0914 - 
     f.engine["agency_kind"] = a.kind
     f.trace["ELG-04"] = {
         "agency_kind": a.kind,
-        "allowed_kinds": _join([rs.label("agency_kind", k) for k in rs.param("eligibility.allowed_agency_kinds")]),
+        "allowed_kinds": _join(
+            [rs.label("agency_kind", k) for k in rs.param("eligibility.allowed_agency_kinds")]
+        ),
     }
     conflicts = [x for x in a.affiliations if x in (c.commissioning_party, c.project_unit)]
     f.engine["elg05_conflicts"] = len(conflicts)
@@ -128,7 +130,13 @@ def _panel(case: Case, rs: RuleSet, f: Facts) -> None:
     if panel is None:
         for rule in ("EXP-01", "EXP-02", "EXP-03", "EXP-04"):
             f.trace[rule] = {"panel": "未组建"}
-        for key in ("member_count", "exp02_domain_scaled", "exp02_members_scaled", "exp03_outside", "exp04_conflicted"):
+        for key in (
+            "member_count",
+            "exp02_domain_scaled",
+            "exp02_members_scaled",
+            "exp03_outside",
+            "exp04_conflicted",
+        ):
             f.engine[key] = 0
         return
     members = panel.members
@@ -144,14 +152,18 @@ def _panel(case: Case, rs: RuleSet, f: Facts) -> None:
     pools = rs.param("panel.allowed_pools")
     outside = [f"{m.id} {m.name}（{rs.label('pool', m.pool)}）" for m in members if m.pool not in pools]
     f.engine["exp03_outside"] = len(outside)
-    f.trace["EXP-03"] = {"outside_pool": _join(outside), "allowed_pools": _join([rs.label("pool", p) for p in pools])}
+    f.trace["EXP-03"] = {
+        "outside_pool": _join(outside),
+        "allowed_pools": _join([rs.label("pool", p) for p in pools]),
+    }
     recusal = rs.param("panel.recusal")
     cutoff = years_before(panel.formed_on, recusal["lookback_years"])
     orgs = (case.agency.name, case.commission.project_unit)
     conflicted, described = [], []
     for m in members:
         ties = [
-            t for t in m.ties
+            t
+            for t in m.ties
             if t.org in orgs and t.relation in recusal["relations"] and (t.until is None or t.until > cutoff)
         ]
         if ties:
@@ -172,12 +184,21 @@ def _plan(case: Case, rs: RuleSet, f: Facts) -> None:
     plan: Plan | None = case.plan
     f.engine["plan_submitted"] = plan is not None
     if plan is None:
-        for key in ("pln01_missing", "pln02_missing", "pln03_weight_h", "pln04_weight_h", "pln05_lacking", "pln06_lacking"):
+        for key in (
+            "pln01_missing",
+            "pln02_missing",
+            "pln03_weight_h",
+            "pln04_weight_h",
+            "pln05_lacking",
+            "pln06_lacking",
+        ):
             f.engine[key] = 0
         for rule in ("PLN-01", "PLN-02", "PLN-03", "PLN-04", "PLN-05", "PLN-06"):
             f.trace[rule] = {"plan": "未提交"}
         return
-    missing = [f"“{label}”" for code, label in rs.param("plan_review.required_sections") if code not in plan.sections]
+    missing = [
+        f"“{label}”" for code, label in rs.param("plan_review.required_sections") if code not in plan.sections
+    ]
     f.engine["pln01_missing"] = len(missing)
     f.trace["PLN-01"] = {"missing_sections": _join(missing)}
     required = rs.param("plan_review.required_level1")
@@ -209,7 +230,10 @@ def _plan(case: Case, rs: RuleSet, f: Facts) -> None:
     f.trace["PLN-05"] = {"indicator_count": len(plan.indicators), "indicators_lacking": _join(lacking)}
     no_evidence = [i.name for i in plan.indicators if not (i.evidence_ref or "").strip()]
     f.engine["pln06_lacking"] = len(no_evidence)
-    f.trace["PLN-06"] = {"indicator_count": len(plan.indicators), "indicators_without_evidence": _join(no_evidence)}
+    f.trace["PLN-06"] = {
+        "indicator_count": len(plan.indicators),
+        "indicators_without_evidence": _join(no_evidence),
+    }
 
 
 def _draft(case: Case, rs: RuleSet, f: Facts) -> None:
@@ -222,7 +246,11 @@ def _draft(case: Case, rs: RuleSet, f: Facts) -> None:
         for rule in ("RPT-01", "RPT-02", "RPT-03", "RPT-04", "RPT-05", "RPT-06"):
             f.trace[rule] = {"draft": "未提交"}
         return
-    missing = [f"“{label}”" for code, label in rs.param("report_review.required_sections") if code not in draft.sections]
+    missing = [
+        f"“{label}”"
+        for code, label in rs.param("report_review.required_sections")
+        if code not in draft.sections
+    ]
     f.engine["rpt01_missing"] = len(missing)
     f.trace["RPT-01"] = {"missing_sections": _join(missing)}
     score_sum = sum((i.score for i in draft.indicator_scores), Decimal(0))
@@ -271,11 +299,12 @@ def _assessment(case: Case, rs: RuleSet, f: Facts) -> None:
     complete = not f.missing
     node_weights = rs.param("assessment.node_weights")
     party_weights = rs.param("assessment.party_weights")
-    node_facts = {f"{n}.{p}": (str(v) if v is not None else None) for n in NODES for p in PARTIES for v in [nodes[n][p]]}
+    node_facts = {
+        f"{n}.{p}": (str(v) if v is not None else None) for n in NODES for p in PARTIES for v in [nodes[n][p]]
+    }
     if complete:
-        f.party_scores = {
-            p: sum((node_weights[n] * nodes[n][p] for n in NODES), Decimal(0)) for p in PARTIES  # type: ignore[operator]
-        }
+        given = {(n, p): v for n in NODES for p in PARTIES if (v := nodes[n][p]) is not None}
+        f.party_scores = {p: sum((node_weights[n] * given[n, p] for n in NODES), Decimal(0)) for p in PARTIES}
         f.composite = quantize(
             sum((party_weights[p] * f.party_scores[p] for p in PARTIES), Decimal(0)),
             rs.param("assessment.composite_places"),
@@ -284,7 +313,11 @@ def _assessment(case: Case, rs: RuleSet, f: Facts) -> None:
     f.engine["complete"] = complete
     f.engine["conduct"] = bool(conduct)
     f.engine["composite_h"] = hundredths(f.composite) if f.composite is not None else NONE_H
-    shown = {p: str(quantize(v, 3)) for p, v in f.party_scores.items()} if f.party_scores else dict.fromkeys(PARTIES)
+    shown = (
+        {p: str(quantize(v, 3)) for p, v in f.party_scores.items()}
+        if f.party_scores
+        else dict.fromkeys(PARTIES)
+    )
     f.trace["ASM-01"] = {
         "node_weights": {k: str(v) for k, v in node_weights.items()},
         "node_scores": node_facts,
@@ -297,13 +330,18 @@ def _assessment(case: Case, rs: RuleSet, f: Facts) -> None:
     }
     f.trace["ASM-03"] = {"composite": f.trace["ASM-02"]["composite"]}
     f.trace["ASM-04"] = {"prohibited_conduct": conduct}
+    divergent: dict[str, str] = {}
     for n in NODES:
         unit, mean = nodes[n]["project_unit"], nodes[n]["expert_panel"]
-        known = unit is not None and mean is not None
-        f.engine[f"{n}_div_known"] = known
-        f.engine[f"{n}_div_h"] = hundredths(unit - mean) if known else 0  # type: ignore[operator]
-    divergent = {n: str(nodes[n]["project_unit"] - nodes[n]["expert_panel"]) for n in NODES if f.engine[f"{n}_div_known"]}  # type: ignore[operator]
-    f.trace["FLW-06"] = {"unit_minus_panel": divergent, "threshold": str(rs.param("followups.divergence_points"))}
+        f.engine[f"{n}_div_known"] = unit is not None and mean is not None
+        f.engine[f"{n}_div_h"] = 0
+        if unit is not None and mean is not None:
+            f.engine[f"{n}_div_h"] = hundredths(unit - mean)
+            divergent[n] = str(unit - mean)
+    f.trace["FLW-06"] = {
+        "unit_minus_panel": divergent,
+        "threshold": str(rs.param("followups.divergence_points")),
+    }
     latest = f.engine["hist_c1_h"]
     f.trace["FLW-05"] = {
         "composite": f.trace["ASM-02"]["composite"],
@@ -319,11 +357,16 @@ def _late_days(calendar: WorkingDayCalendar, node: str, deadline: date, submitte
         return calendar.late_working_days(deadline, submitted)
     except CalendarGapError as exc:
         raise CaseError(
-            [{
-                "loc": [node, "submitted_on"],
-                "msg": f"the working-day calendar does not cover {exc.year}; add rules/calendar/{exc.year}.yaml",
-                "type": "calendar_gap",
-            }]
+            [
+                {
+                    "loc": [node, "submitted_on"],
+                    "msg": (
+                        f"the working-day calendar does not cover {exc.year}; "
+                        f"add rules/calendar/{exc.year}.yaml"
+                    ),
+                    "type": "calendar_gap",
+                }
+            ]
         ) from None
 
 

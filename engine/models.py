@@ -220,7 +220,7 @@ class Case(_In):
         return self
 
 
-# ---------------------------------------------------------------- decision (output)
+# The decision (contract "Decision (output)").
 
 
 class _Out(BaseModel):

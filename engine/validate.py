@@ -16,8 +16,7 @@ def errors_from_validation(exc: ValidationError) -> list[dict[str, Any]]:
     for err in exc.errors(include_url=False, include_context=False, include_input=False):
         loc = [part for part in err["loc"] if not (isinstance(part, str) and part.startswith("function-"))]
         msg = err["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
+        msg = msg.removeprefix("Value error, ")
         out.append({"loc": loc, "msg": msg, "type": err["type"]})
     return out
 

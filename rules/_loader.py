@@ -8,26 +8,20 @@ not sum to 1, coefficients that do not match the grades.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from engine.errors import RulebookError
-from rules._yaml import read_yaml
 from rules.schema import (
     ISO_DATE,
-    CatalogueFile,
-    CatalogueRule,
     Citation,
-    ParameterFile,
     Source,
-    VersionsFile,
 )
 
 RULES_DIR = Path(__file__).resolve().parent
@@ -123,7 +117,7 @@ def _normalise(value: Any, path: Path, key: str) -> Any:
     return value
 
 
-def _typed(kind: str, value: Any, path: Path, key: str) -> Any:  # noqa: C901, PLR0912 - one branch per type
+def _typed(kind: str, value: Any, path: Path, key: str) -> Any:  # noqa: C901, PLR0911, PLR0912 - one branch per type
     if kind == "text":
         if not isinstance(value, str):
             raise RulebookError(str(path), key, "expected text")
@@ -177,9 +171,9 @@ def _bands(value: Any, path: Path, key: str) -> tuple[tuple[str, Decimal, Decima
             raise RulebookError(str(path), f"{key}[{i}]", "a band's from must be below its to")
         bands.append((str(item["grade"]), low, high))
     bands.sort(key=lambda b: b[1])
-    if bands[0][1] != 0 or bands[-1][2] != 100:  # noqa: PLR2004 - scores run 0-100 (rulebook §4)
+    if bands[0][1] != 0 or bands[-1][2] != 100:
         raise RulebookError(str(path), key, "bands must cover 0 to 100")
-    for lower, upper in zip(bands, bands[1:], strict=False):
+    for lower, upper in pairwise(bands):
         if lower[2] != upper[1]:
             word = "overlap" if lower[2] > upper[1] else "leave a gap"
             raise RulebookError(str(path), key, f"bands {lower[0]} and {upper[0]} {word} at {lower[2]}")

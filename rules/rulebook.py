@@ -102,7 +102,9 @@ class Rulebook:
                 self._check_citations(rule.citations, path, rule.id)
                 expected = {"held", "failed"} if cat.kind == "check" else {"applied", "not_applicable"}
                 if not expected <= set(rule.detail):
-                    raise RulebookError(str(path), f"{rule.id}.detail", f"needs wording for {sorted(expected)}")
+                    raise RulebookError(
+                        str(path), f"{rule.id}.detail", f"needs wording for {sorted(expected)}"
+                    )
             out[family] = [(cat, r) for r in cat.rules]
         return out
 
@@ -120,7 +122,9 @@ class Rulebook:
             for _, rule in family:
                 for p in rule.parameters:
                     if p not in out:
-                        raise RulebookError("rules/catalogue", f"{rule.id}.parameters", f"unknown parameter {p}")
+                        raise RulebookError(
+                            "rules/catalogue", f"{rule.id}.parameters", f"unknown parameter {p}"
+                        )
         return out
 
     def _snapshot(self, index: int) -> RuleSet:
@@ -156,7 +160,8 @@ class Rulebook:
                         severity=r.severity,
                         parameters=tuple(r.parameters),
                         cite=cite_text(cites[1], self.sources),
-                        detail={"not_applicable": cat.not_applicable or "本项不适用", **r.detail},
+                        detail={"not_applicable": cat.not_applicable or "本项不适用"}
+                        | {str(k): v for k, v in r.detail.items()},
                     )
                 )
         measure = self.sources[entry.measure]

@@ -32,7 +32,7 @@ CASE_KEYS = {"name", "input", "output", "errors"}
 INPUT_KEYS = {"base", "set", "delete", "append", "scores"}
 
 
-class CaseFailure(Exception):
+class CaseFailure(Exception):  # noqa: N818 - reads as a failed expectation in reports
     """A YAML case's expectation did not hold."""
 
 
@@ -63,10 +63,9 @@ def build_case(spec: dict[str, Any]) -> dict[str, Any]:
         node[key].append(value)
     for node_name, parties in (spec.get("scores") or {}).items():
         scores = case[node_name].setdefault("scores", {})
-        for party, value in parties.items():
-            if party == "expert_panel" and not isinstance(value, dict):
-                value = {m["id"]: value for m in case["panel"]["members"]}
-            scores[party] = value
+        for party, given in parties.items():
+            every_member = party == "expert_panel" and not isinstance(given, dict)
+            scores[party] = {m["id"]: given for m in case["panel"]["members"]} if every_member else given
     for path in spec.get("delete") or []:
         node, key = _walk(case, path)
         del node[key]
@@ -144,7 +143,7 @@ class YamlItem(pytest.Item):
     def runtest(self) -> None:
         run_case(shared_evaluator(), self.spec)
 
-    def repr_failure(self, excinfo: Any, style: Any = None) -> str:  # noqa: ARG002
+    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         if isinstance(excinfo.value, CaseFailure):
             return f"{self.path}: Test '{self.spec.get('name')}':\n{excinfo.value}"
         return super().repr_failure(excinfo)

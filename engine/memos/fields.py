@@ -168,4 +168,3 @@ TEMPLATE_FIELDS: dict[str, Mapping[str, Field]] = {
     "referral": _REFERRAL,
 }
 """Template stem → the fields its context holds (and the only ones it may use)."""
-

@@ -14,8 +14,9 @@ GRADED = COMPLETE & F("conduct").false
 def withheld(rs: RuleSet) -> Cond:
     """Graded with the withholding grade before the required reworks (FEE-05, FLW-01)."""
     rule = rs.param("fees.withhold")
-    band = dict(grade_bands(rs, "composite_h"))[rule["grade"]]
-    return GRADED & band & (F("rework_round") < rule["reworks_required"])
+    band: Cond = dict(grade_bands(rs, "composite_h"))[rule["grade"]]
+    reworks: int = rule["reworks_required"]
+    return GRADED & band & (F("rework_round") < reworks)
 
 
 @builds("ASM-01")
@@ -33,7 +34,9 @@ def asm_02_composite(rs: RuleSet) -> Logic:  # noqa: ARG001 - weights applied in
 @builds("ASM-03")
 def asm_03_grade_band(rs: RuleSet) -> Logic:
     """The grade is the band of the rounded composite (no conduct proven)."""
-    return Logic(applied=[(GRADED & band, {"grade": grade}) for grade, band in grade_bands(rs, "composite_h")])
+    return Logic(
+        applied=[(GRADED & band, {"grade": grade}) for grade, band in grade_bands(rs, "composite_h")]
+    )
 
 
 @builds("ASM-04")

@@ -54,9 +54,13 @@ def compile_ruleset(rs: RuleSet) -> CompiledRuleset:
         else:
             if not built.applied:
                 raise RulebookError("rules/rulesets", rule.id, "a computation needs an applied condition")
-            pending.extend((cond, Effect(rule.id, "applied", tuple(sets.items()))) for cond, sets in built.applied)
+            pending.extend(
+                (cond, Effect(rule.id, "applied", tuple(sets.items()))) for cond, sets in built.applied
+            )
     for build_section in SECTION_BUILDERS:
-        pending.extend((cond, Effect(None, None, tuple(sets.items()))) for cond, sets in build_section(rs, logic))
+        pending.extend(
+            (cond, Effect(None, None, tuple(sets.items()))) for cond, sets in build_section(rs, logic)
+        )
 
     by_condition: dict[str, tuple[dict[str, Any], list[Effect]]] = {}
     for cond, effect in pending:

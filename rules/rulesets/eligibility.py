@@ -16,7 +16,9 @@ def elg_01_on_designated_list(rs: RuleSet) -> Logic:  # noqa: ARG001 - no parame
 @builds("ELG-02")
 def elg_02_bought_on_marketplace(rs: RuleSet) -> Logic:
     """Bought on the e-marketplace, with an order number."""
-    return Logic(fails=(F("channel") != rs.param("eligibility.procurement_channel")) | F("order_no_present").false)
+    return Logic(
+        fails=(F("channel") != rs.param("eligibility.procurement_channel")) | F("order_no_present").false
+    )
 
 
 @builds("ELG-03")

@@ -38,7 +38,9 @@ def flw_04_late_violation(rs: RuleSet) -> Logic:
 def flw_05_two_low_composites(rs: RuleSet) -> Logic:
     """This composite and the latest earlier one are both below the threshold."""
     low = hundredths(rs.param("followups.low_composite"))
-    condition = F("complete").true & (F("composite_h") < low) & (F("hist_count") >= 1) & (F("hist_c1_h") < low)
+    condition = (
+        F("complete").true & (F("composite_h") < low) & (F("hist_count") >= 1) & (F("hist_c1_h") < low)
+    )
     return Logic(applied=[(condition, {})])
 
 

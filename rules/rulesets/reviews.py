@@ -63,7 +63,9 @@ def rpt_01_report_sections(rs: RuleSet) -> Logic:  # noqa: ARG001 - section list
 @builds("RPT-02")
 def rpt_02_total_adds_up(rs: RuleSet) -> Logic:
     """The indicator scores add up to the reported total within the tolerance."""
-    return Logic(applies=_DRAFT, fails=F("rpt02_diff_h") > hundredths(rs.param("report_review.total_tolerance")))
+    return Logic(
+        applies=_DRAFT, fails=F("rpt02_diff_h") > hundredths(rs.param("report_review.total_tolerance"))
+    )
 
 
 @builds("RPT-03")

@@ -30,7 +30,9 @@ def test_evaluate_prints_the_decision_and_exits_0() -> None:
     result = kaoping("evaluate", str(EXAMPLE))
     assert result.returncode == 0, result.stderr
     decision = json.loads(result.stdout)
-    expected = json.loads((ROOT / "tests/cases/worked_example_2024.decision.json").read_text(encoding="utf-8"))
+    expected = json.loads(
+        (ROOT / "tests/cases/worked_example_2024.decision.json").read_text(encoding="utf-8")
+    )
     assert expected == {k: v for k, v in decision.items() if k != "trace"}
     assert result.stderr == ""
 
@@ -46,7 +48,10 @@ def test_bad_case_exits_2_with_the_error_object_and_a_summary(tmp_path: Path) ->
     assert result.returncode == 2
     out = json.loads(result.stdout)
     assert out["case_id"] == "QB-2024-007"
-    assert {tuple(e["loc"]) for e in out["errors"]} == {("agency", "credit_code"), ("commission", "contract_fee")}
+    assert {tuple(e["loc"]) for e in out["errors"]} == {
+        ("agency", "credit_code"),
+        ("commission", "contract_fee"),
+    }
     assert "agency.credit_code" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -74,7 +79,14 @@ def test_jsonl_batch_keeps_order_and_goes_on_after_a_bad_line() -> None:
     case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     second = dict(case, case_id="QB-2024-008")
     bad = dict(case, case_id="QB-BAD", prohibited_conduct=["bribery"])
-    lines = [json.dumps(case, ensure_ascii=False), "", "garbage", json.dumps(bad, ensure_ascii=False), json.dumps(second, ensure_ascii=False), "   "]
+    lines = [
+        json.dumps(case, ensure_ascii=False),
+        "",
+        "garbage",
+        json.dumps(bad, ensure_ascii=False),
+        json.dumps(second, ensure_ascii=False),
+        "   ",
+    ]
     result = kaoping("evaluate", "--jsonl", stdin="\n".join(lines) + "\n")
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["case_id"] for o in out] == ["QB-2024-007", None, "QB-BAD", "QB-2024-008"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from engine._durable import DurableEngine
 from engine.errors import EngineError
-from rules.rulesets.compile import CompiledRuleset
 from rules.rulesets._registry import Effect
+from rules.rulesets.compile import CompiledRuleset
 
 
 def _tiny() -> DurableEngine:
@@ -82,8 +84,6 @@ def test_two_hosts_hold_the_same_ruleset_name_independently() -> None:
 
 def test_no_dispatcher_thread_is_started() -> None:
     """The adapter's Host never starts durable_rules' background timers."""
-    import threading
-
     before = {t.name for t in threading.enumerate()}
     _tiny()
     after = {t.name for t in threading.enumerate()}

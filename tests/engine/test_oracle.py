@@ -22,5 +22,12 @@ def test_engine_matches_the_oracle_on_2000_generated_cases() -> None:
         if decision != expected:
             mismatches.append(case["case_id"])
     assert mismatches == []
-    for status in ("FEE-04:applied", "FEE-05:applied", "FEE-06:applied", "ELG-09:failed", "EXP-04:failed", "FLW-06:applied"):
+    for status in (
+        "FEE-04:applied",
+        "FEE-05:applied",
+        "FEE-06:applied",
+        "ELG-09:failed",
+        "EXP-04:failed",
+        "FLW-06:applied",
+    ):
         assert seen[status] > 0, status
