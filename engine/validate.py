@@ -9,15 +9,18 @@ from pydantic import ValidationError
 from engine.errors import CaseError
 from engine.models import Case
 
+CONTROL_MESSAGE = "must not contain control characters (other than tab and line breaks)"
+
 
 def errors_from_validation(exc: ValidationError) -> list[dict[str, Any]]:
     """The contract's error list: one entry per bad field, ``loc`` without any transport prefix."""
     out: list[dict[str, Any]] = []
     for err in exc.errors(include_url=False, include_context=False, include_input=False):
         loc = [part for part in err["loc"] if not (isinstance(part, str) and part.startswith("function-"))]
-        msg = err["msg"]
-        msg = msg.removeprefix("Value error, ")
-        out.append({"loc": loc, "msg": msg, "type": err["type"]})
+        msg, kind = err["msg"].removeprefix("Value error, "), err["type"]
+        if kind == "string_pattern_mismatch":  # the only string pattern is the control-character one
+            msg, kind = CONTROL_MESSAGE, "control_character"
+        out.append({"loc": loc, "msg": msg, "type": kind})
     return out
 
 
