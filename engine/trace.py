@@ -7,10 +7,9 @@ parsed once per version, so writing 41 entries costs a few dict look-ups each.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
 from typing import Any
 
-from rules import Rule, RuleSet
+from rules import RuleSet
 
 _FORMATTER = string.Formatter()
 
@@ -30,57 +29,54 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
-class _Template:
-    text: str
-    names: tuple[str, ...]
+_MISSING = object()
+_OUTCOMES = ("held", "failed", "not_applicable", "applied")
+# Per outcome: the wording and, for each blank, its name and the labels of its codes (or None).
+_Templates = dict[str, tuple[str, tuple[tuple[str, dict[str, str] | None], ...]]]
 
 
 class TraceWriter:
     """Writes the trace of one rule version."""
 
     def __init__(self, rs: RuleSet) -> None:
-        self.rules: tuple[Rule, ...] = rs.rules
-        self._labels = rs.labels
-        self._templates: dict[tuple[str, str], _Template] = {}
+        self._plan: list[tuple[str, str, _Templates]] = []
         for rule in rs.rules:
-            for outcome in ("held", "failed", "not_applicable", "applied"):
+            templates: _Templates = {}
+            for outcome in _OUTCOMES:
                 text = rule.detail.get(outcome) or rule.detail["not_applicable"]
-                names = tuple(dict.fromkeys(f for _, f, _, _ in _FORMATTER.parse(text) if f))
-                self._templates[rule.id, outcome] = _Template(text, names)
+                names = dict.fromkeys(f for _, f, _, _ in _FORMATTER.parse(text) if f)
+                templates[outcome] = (text, tuple((n, rs.labels.get(n)) for n in names))
+            self._plan.append((rule.id, rule.cite, templates))
 
     def write(
         self, outcomes: dict[str, str], facts: dict[str, dict[str, Any]], context: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Every rule's entry; ``context`` supplies decided values (grade, payable...) the wording names."""
         entries = []
-        for rule in self.rules:
-            outcome = outcomes[rule.id]
-            template = self._templates[rule.id, outcome]
-            rule_facts = facts.get(rule.id)
-            rule_facts = {} if rule_facts is None else rule_facts
-            values = {}
-            for name in template.names:
-                if name in rule_facts:
-                    value = rule_facts[name]
-                else:
-                    value = context.get(name)
-                    if value is not None:
-                        rule_facts[name] = value
-                labels = self._labels.get(name)
-                if labels is not None:
-                    if isinstance(value, str):
-                        value = labels.get(value, value)
-                    elif isinstance(value, list):
-                        value = [labels.get(v, v) for v in value]
-                values[name] = shown(value)
+        for rule_id, cite, templates in self._plan:
+            outcome = outcomes[rule_id]
+            text, blanks = templates[outcome]
+            rule_facts = facts.get(rule_id)
+            if rule_facts is None:
+                rule_facts = {}
+            detail = text
+            if blanks:
+                values = {}
+                for name, labels in blanks:
+                    value = rule_facts.get(name, _MISSING)
+                    if value is _MISSING:
+                        value = context.get(name)
+                        if value is not None:
+                            rule_facts[name] = value
+                    if labels is not None:
+                        value = (
+                            [labels.get(v, v) for v in value]
+                            if isinstance(value, list)
+                            else labels.get(value, value)
+                        )
+                    values[name] = value if type(value) is str else shown(value)
+                detail = text.format_map(values)
             entries.append(
-                {
-                    "rule": rule.id,
-                    "outcome": outcome,
-                    "detail": template.text.format_map(values),
-                    "facts": rule_facts,
-                    "cite": rule.cite,
-                }
+                {"rule": rule_id, "outcome": outcome, "detail": detail, "facts": rule_facts, "cite": cite}
             )
         return entries
