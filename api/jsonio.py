@@ -6,6 +6,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number kaoping accepts")
@@ -17,5 +19,9 @@ def loads(text: str | bytes) -> Any:
 
 
 def dumps(value: Any) -> str:
-    """Serialise a decision or error object: UTF-8 text, contract key order, no spaces wasted."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Serialise a decision or error object: UTF-8 text, contract key order, no spaces wasted.
+
+    orjson writes the same bytes as ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``
+    for kaoping's JSON-ready values, several times faster.
+    """
+    return orjson.dumps(value).decode()

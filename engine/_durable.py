@@ -23,12 +23,12 @@ Adapter rules (docs/durable-rules.md §1.9, plus what we measured ourselves):
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from typing import Any
 
 import durable_rules_engine as _native
+import orjson
 from durable import engine as _engine
 
 from engine.errors import EngineError
@@ -90,7 +90,7 @@ class DurableEngine:
         """Assert one case fact under a fresh sid and return the matched rule names, sorted."""
         _check_fact(fact)
         sid = uuid.uuid4().hex
-        text = json.dumps({**fact, MARKER[0]: MARKER[1], "sid": sid}, ensure_ascii=False)
+        text = orjson.dumps({**fact, MARKER[0]: MARKER[1], "sid": sid}).decode()
         with _LOCK:
             try:
                 fired = self._drain(text)
