@@ -1,0 +1,53 @@
+"""Helpers shared by the store modules: the audit trail, pages, the office's calendar day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from api.errors import ConflictError
+from api.tables import AuditRow
+
+if TYPE_CHECKING:
+    from sqlmodel.sql.expression import SelectOfScalar
+
+    from api.auth import Principal
+
+T = TypeVar("T")
+
+OFFICE_TZ = timezone(timedelta(hours=8), "CST")
+"""China Standard Time (no daylight saving): the office's calendar day, e.g. of a stored decision."""
+
+
+def office_today() -> date:
+    """Today in the office's time zone."""
+    return datetime.now(UTC).astimezone(OFFICE_TZ).date()
+
+
+def add_audit(
+    session: Session, actor: Principal, action: str, target: str, detail: dict[str, Any] | None = None
+) -> None:
+    """Record a write in the audit log (in the caller's transaction)."""
+    session.add(AuditRow(actor=actor.actor, action=action, target=target, detail=detail))
+
+
+def commit_new(session: Session, what: str) -> None:
+    """Commit a transaction that inserts ``what``; a concurrent insert of the same key is a 409."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(f"{what} exists already") from None
+
+
+def paginate(
+    session: Session, statement: SelectOfScalar[T], *, limit: int, offset: int
+) -> tuple[list[T], int]:
+    """One page of a query's rows and the number of rows in all."""
+    total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
+    rows = list(session.exec(statement.limit(limit).offset(offset)).all())
+    return rows, int(total)

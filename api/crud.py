@@ -1,0 +1,307 @@
+"""The case store: keyword-only functions, each one request's reads or writes in one transaction.
+
+Write functions start with :func:`api.db.begin_write`, lock the case row (``FOR UPDATE`` on
+PostgreSQL, the database write lock on SQLite), do all their writes and the audit entry, and commit once;
+anything raised before the commit leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, delete, select
+
+from api import registry
+from api._store import add_audit, commit_new, paginate
+from api.auth import CLI, Principal, can_read_case, check_score_write, hash_token, member_ids, new_token
+from api.db import begin_write
+from api.errors import ConflictError, ForbiddenError, NotFoundError, PreconditionRequiredError
+from api.jsondoc import if_match_allows, merge_patch, plain
+from api.schemas import (
+    AuditEntry,
+    AuditQuery,
+    CasePublic,
+    CaseQuery,
+    CaseSummary,
+    Page,
+    ScoresPut,
+    StoredCase,
+)
+from api.tables import AuditRow, CaseMemberRow, CaseRow, TokenRow, utcnow
+from engine.errors import CaseError
+from engine.validate import parse_case
+
+if TYPE_CHECKING:
+    from engine.models import Case
+
+_TOKEN_ID_CHARS = 64
+
+
+def _bad(loc: list[str | int], msg: str, kind: str) -> CaseError:
+    return CaseError([{"loc": loc, "msg": msg, "type": kind}])
+
+
+def _validate(session: Session, body: dict[str, Any]) -> Case:
+    """The stored body as the contract case it stands for, or :class:`CaseError` naming each bad field."""
+    resolved = registry.resolve_case(session=session, body=body, exclude_case=None, registry_wins=False)
+    return parse_case(resolved)
+
+
+def _apply(session: Session, row: CaseRow, body: dict[str, Any], case: Case) -> None:
+    """Store a validated body in ``row`` with its filter columns and the panel's member ids."""
+    row.body = body
+    row.year = case.commission.commissioned_on.year
+    row.agency_code = case.agency.credit_code
+    row.project_unit = case.commission.project_unit
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    session.exec(delete(CaseMemberRow).where(col(CaseMemberRow.case_id) == row.case_id))
+    for member_id in member_ids(body):
+        if len(member_id) <= _TOKEN_ID_CHARS:
+            session.add(CaseMemberRow(case_id=row.case_id, member_id=member_id))
+
+
+def summary(row: CaseRow) -> CaseSummary:
+    """The list line of a stored case."""
+    return CaseSummary.model_validate(
+        {
+            "case_id": row.case_id,
+            "version": row.version,
+            "archived": row.archived,
+            "year": row.year,
+            "agency": row.agency_code,
+            "project_unit": row.project_unit,
+            "updated_at": row.updated_at,
+            "latest_decision": row.latest_decision,
+            "eligibility": row.eligibility,
+            "assessment": row.assessment,
+            "fee": row.fee,
+            "grade": row.grade,
+        }
+    )
+
+
+def public(row: CaseRow) -> CasePublic:
+    """A stored case as the API shows it."""
+    return CasePublic.model_validate(
+        {
+            **summary(row).model_dump(),
+            "created_at": row.created_at,
+            "case": StoredCase.model_validate(row.body),
+        }
+    )
+
+
+def case_row(session: Session, case_id: str, principal: Principal, *, lock: bool = False) -> CaseRow:
+    """A stored case the principal may read (``lock``: for update), else 404 / 403."""
+    statement = select(CaseRow).where(CaseRow.case_id == case_id)
+    row = session.exec(statement.with_for_update() if lock else statement).first()
+    if row is None:
+        raise NotFoundError(f"no case {case_id}")
+    if not can_read_case(principal, project_unit=row.project_unit, members=member_ids(row.body)):
+        raise ForbiddenError(f"case {case_id} is not one of this {principal.role}'s cases")
+    return row
+
+
+def _writable(row: CaseRow, if_match: str | None, *, required: bool) -> None:
+    if row.archived:
+        raise ConflictError(f"case {row.case_id} is archived; restore it first")
+    if if_match is None:
+        if required:
+            raise PreconditionRequiredError(f'send If-Match: "{row.version}" (the ETag of the case you read)')
+        return
+    if not if_match_allows(if_match, row.version):
+        raise ConflictError(
+            f"case {row.case_id} changed (now version {row.version}); read it again and retry"
+        )
+
+
+def create_case(*, session: Session, data: Any, actor: Principal) -> CasePublic:
+    """Store a new case (409 when its ``case_id`` exists, archived or not)."""
+    begin_write(session)
+    if not isinstance(data, dict):
+        raise _bad([], "a case must be a JSON object", "model_type")
+    body = plain(data)
+    case = _validate(session, body)
+    if session.get(CaseRow, case.case_id) is not None:
+        raise ConflictError(f"case {case.case_id} exists already")
+    row = CaseRow(case_id=case.case_id, body=body, year=0, agency_code="", project_unit="")
+    _apply(session, row, body, case)
+    add_audit(session, actor, "case.create", f"case:{case.case_id}", {"version": 1})
+    commit_new(session, f"case {case.case_id}")
+    return public(row)
+
+
+def get_case(*, session: Session, case_id: str, principal: Principal) -> CasePublic:
+    """One stored case the principal may read."""
+    return public(case_row(session, case_id, principal))
+
+
+def list_cases(*, session: Session, principal: Principal, query: CaseQuery) -> Page[CaseSummary]:
+    """A page of the cases the principal may read, filtered, in ``case_id`` order."""
+    statement = select(CaseRow).where(col(CaseRow.archived).is_(query.archived))
+    if principal.role == "expert":
+        mine = select(CaseMemberRow.case_id).where(CaseMemberRow.member_id == (principal.expert_id or ""))
+        statement = statement.where(col(CaseRow.case_id).in_(mine))
+    elif principal.role == "project_unit":
+        statement = statement.where(CaseRow.project_unit == (principal.unit_name or ""))
+    for field in ("year", "eligibility", "assessment", "fee", "grade"):
+        value = getattr(query, field)
+        if value is not None:
+            statement = statement.where(getattr(CaseRow, field) == value)
+    if query.agency is not None:
+        statement = statement.where(CaseRow.agency_code == query.agency)
+    rows, total = paginate(
+        session, statement.order_by(col(CaseRow.case_id)), limit=query.limit, offset=query.offset
+    )
+    return Page[CaseSummary](
+        items=[summary(r) for r in rows], total=total, limit=query.limit, offset=query.offset
+    )
+
+
+def patch_case(
+    *, session: Session, case_id: str, patch: Any, if_match: str | None, actor: Principal
+) -> CasePublic:
+    """Apply a JSON merge patch (RFC 7396) to a stored case; ``If-Match`` is required."""
+    begin_write(session)
+    row = case_row(session, case_id, actor, lock=True)
+    _writable(row, if_match, required=True)
+    if not isinstance(patch, dict):
+        raise _bad([], "a merge patch must be a JSON object", "model_type")
+    body = merge_patch(row.body, plain(patch))
+    if body.get("case_id") != case_id:
+        raise _bad(["case_id"], "cannot be changed", "case_id_changed")
+    _apply(session, row, body, _validate(session, body))
+    row.version += 1
+    fields = sorted(set(patch) & set(StoredCase.model_fields))
+    add_audit(session, actor, "case.patch", f"case:{case_id}", {"version": row.version, "fields": fields})
+    session.commit()
+    return public(row)
+
+
+def set_archived(
+    *, session: Session, case_id: str, archived: bool, if_match: str | None, actor: Principal
+) -> CasePublic:
+    """Archive or restore a case (cases are never deleted)."""
+    begin_write(session)
+    row = case_row(session, case_id, actor, lock=True)
+    if if_match is not None and not if_match_allows(if_match, row.version):
+        raise ConflictError(f"case {case_id} changed (now version {row.version}); read it again and retry")
+    if row.archived != archived:
+        row.archived, row.version, row.updated_at = archived, row.version + 1, utcnow()
+        session.add(row)
+        add_audit(
+            session,
+            actor,
+            "case.archive" if archived else "case.restore",
+            f"case:{case_id}",
+            {"version": row.version},
+        )
+        session.commit()
+    return public(row)
+
+
+def put_score(  # noqa: PLR0913 - one keyword per part of the request
+    *,
+    session: Session,
+    case_id: str,
+    node: str,
+    party: str,
+    scores: ScoresPut,
+    if_match: str | None,
+    actor: Principal,
+) -> CasePublic:
+    """Write one party's score of a node; member scores of the expert panel merge into what is there."""
+    begin_write(session)
+    row = case_row(session, case_id, actor, lock=True)
+    check_score_write(actor, party, member_scores=scores.scores is not None)
+    _writable(row, if_match, required=False)
+    value: Any
+    if party == "expert_panel":
+        if actor.role == "expert":
+            value = {actor.expert_id: scores.score}
+        elif scores.scores is None:
+            raise _bad(
+                ["score"],
+                'the expert panel is scored per member: send {"scores": {"E1": "88"}}',
+                "score_shape",
+            )
+        else:
+            value = dict(scores.scores)
+        panel = set(member_ids(row.body))
+        unknown = [m for m in value if m not in panel]
+        if unknown:
+            raise CaseError(
+                [
+                    {"loc": ["scores", m], "msg": "is not on the panel", "type": "unknown_member"}
+                    for m in unknown
+                ]
+            )
+    elif scores.scores is not None:
+        raise _bad(["scores"], f'the {party} gives one score: send {{"score": "90"}}', "score_shape")
+    else:
+        value = scores.score
+    body = copy.deepcopy(row.body)
+    if not isinstance(body.get(node), dict):
+        raise ConflictError(f"case {case_id} has no {node} yet; add it (PATCH) before scoring it")
+    node_scores = dict(body[node].get("scores") or {})
+    detail: dict[str, Any] = {"node": node, "party": party}
+    if party == "expert_panel":
+        detail["members"] = sorted(value)
+        value = {**(node_scores.get("expert_panel") or {}), **value}
+    node_scores[party] = plain(value)
+    body[node]["scores"] = node_scores
+    _apply(session, row, body, _validate(session, body))
+    row.version += 1
+    detail["version"] = row.version
+    add_audit(session, actor, "scores.put", f"case:{case_id}", detail)
+    session.commit()
+    return public(row)
+
+
+def list_audit(*, session: Session, query: AuditQuery) -> Page[AuditEntry]:
+    """A page of the audit log, newest first."""
+    statement = select(AuditRow)
+    for field in ("actor", "action", "target"):
+        value = getattr(query, field)
+        if value is not None:
+            statement = statement.where(getattr(AuditRow, field) == value)
+    rows, total = paginate(
+        session, statement.order_by(col(AuditRow.id).desc()), limit=query.limit, offset=query.offset
+    )
+    items = [
+        AuditEntry(id=r.id or 0, at=r.at, actor=r.actor, action=r.action, target=r.target, detail=r.detail)
+        for r in rows
+    ]
+    return Page[AuditEntry](items=items, total=total, limit=query.limit, offset=query.offset)
+
+
+def create_token(
+    *,
+    session: Session,
+    role: str,
+    expert_id: str | None = None,
+    unit_name: str | None = None,
+    label: str | None = None,
+) -> str:
+    """Store a new token's hash and return the token (the only time it exists in clear)."""
+    begin_write(session)
+    token = new_token()
+    row = TokenRow(
+        token_hash=hash_token(token), role=role, expert_id=expert_id, unit_name=unit_name, label=label
+    )
+    session.add(row)
+    session.flush()
+    detail = {"role": role, "expert_id": expert_id, "unit_name": unit_name, "label": label}
+    add_audit(session, CLI, "token.create", f"token:{row.id}", detail)
+    session.commit()
+    return token
+
+
+def count_tokens(*, session: Session) -> int:
+    """How many unrevoked tokens exist."""
+    statement = select(func.count()).select_from(TokenRow).where(col(TokenRow.revoked_at).is_(None))
+    return int(session.exec(statement).one())

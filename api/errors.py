@@ -1,0 +1,46 @@
+"""Errors of the case store and the API's rules, each with the HTTP status it maps to (in one handler)."""
+
+from __future__ import annotations
+
+from engine.errors import KaopingError
+
+
+class ApiError(KaopingError):
+    """An error with a status code and a one-sentence ``detail``."""
+
+    status_code = 400
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        self.detail = detail
+        self.headers = headers
+        super().__init__(detail)
+
+
+class NotAuthenticatedError(ApiError):
+    """No bearer token, or one kaoping does not know."""
+
+    status_code = 401
+
+
+class ForbiddenError(ApiError):
+    """The token's role (or party) may not do this."""
+
+    status_code = 403
+
+
+class NotFoundError(ApiError):
+    """No such case, decision, registry entry or rule version."""
+
+    status_code = 404
+
+
+class ConflictError(ApiError):
+    """The write conflicts with what is stored: a stale ``If-Match``, a duplicate id, an archived case."""
+
+    status_code = 409
+
+
+class PreconditionRequiredError(ApiError):
+    """An update without ``If-Match``."""
+
+    status_code = 428

@@ -1,0 +1,73 @@
+"""Small JSON-document helpers of the case store: plain JSON, hashes, merge patch, ETags."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+MAX_DEPTH = 32
+"""Deepest nesting of objects and arrays accepted in a request body (a case is about 6 deep)."""
+
+
+def plain(value: Any) -> Any:
+    """The value as plain JSON: decimals become exact decimal strings (``"88.5"``), dates ISO strings."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def canonical_hash(value: Any) -> str:
+    """SHA-256 (hex) of the canonical JSON of a plain value (sorted keys, no spaces, UTF-8)."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def depth(value: Any) -> int:
+    """How deeply objects and arrays nest in a parsed JSON value (iterative: never a RecursionError)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level <= MAX_DEPTH:
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 JSON merge patch: objects merge, ``null`` removes a member, anything else replaces."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def etag(version: int) -> str:
+    """The strong ETag of a stored version."""
+    return f'"{version}"'
+
+
+def if_match_allows(header: str, version: int) -> bool:
+    """Whether an ``If-Match`` header names the current version (``*`` names any; strong comparison)."""
+    tags = [tag.strip() for tag in header.split(",")]
+    return "*" in tags or etag(version) in tags

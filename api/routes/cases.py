@@ -1,0 +1,97 @@
+"""Stored cases: create, list, read (with an ETag), merge-patch (with If-Match), archive."""
+
+from typing import Annotated, Any
+
+from fastapi import Query, Response
+
+from api import crud
+from api._http import json_request_body, make_router
+from api.deps import AnyRole, CaseIdPath, FinanceOffice, IfMatch, JsonBody, SessionDep
+from api.jsondoc import etag
+from api.routes._common import CONFLICT, NOT_FOUND, PROTECTED, example_case
+from api.schemas import ArchiveRequest, CasePublic, CaseQuery, CaseSummary, Page, StoredCase
+
+router = make_router("cases", responses=PROTECTED)
+
+_PATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "a JSON merge patch (RFC 7396) of the stored case; null removes a field",
+        "content": {
+            "application/merge-patch+json": {
+                "schema": {"type": "object"},
+                "example": {"draft": {"rework_round": 1}},
+            }
+        },
+    }
+}
+_PRECONDITION: dict[int | str, dict[str, Any]] = {428: {"description": "no If-Match header"}}
+
+
+@router.post(
+    "/cases",
+    status_code=201,
+    response_model=CasePublic,
+    responses=CONFLICT,
+    openapi_extra=json_request_body(StoredCase.__name__, example=example_case()),
+)
+def create_case(data: JsonBody, session: SessionDep, caller: FinanceOffice, response: Response) -> CasePublic:
+    """Store a case; its agency may be ``{"credit_code": ...}`` and members ``{"id": ...}`` (registries)."""
+    case = crud.create_case(session=session, data=data, actor=caller)
+    response.headers["ETag"] = etag(case.version)
+    return case
+
+
+@router.get("/cases", response_model=Page[CaseSummary])
+def list_cases(
+    query: Annotated[CaseQuery, Query()], session: SessionDep, caller: AnyRole
+) -> Page[CaseSummary]:
+    """The cases this token may read, filtered, a page at a time."""
+    return crud.list_cases(session=session, principal=caller, query=query)
+
+
+@router.get("/cases/{case_id}", response_model=CasePublic, responses=NOT_FOUND)
+def get_case(case_id: CaseIdPath, session: SessionDep, caller: AnyRole, response: Response) -> CasePublic:
+    """One case, with ``ETag`` (its version)."""
+    case = crud.get_case(session=session, case_id=case_id, principal=caller)
+    response.headers["ETag"] = etag(case.version)
+    return case
+
+
+@router.patch(
+    "/cases/{case_id}",
+    response_model=CasePublic,
+    responses={**NOT_FOUND, **CONFLICT, **_PRECONDITION},
+    openapi_extra=_PATCH_BODY,
+)
+def patch_case(  # noqa: PLR0913 - FastAPI injects each dependency as a parameter
+    *,
+    case_id: CaseIdPath,
+    patch: JsonBody,
+    session: SessionDep,
+    caller: FinanceOffice,
+    response: Response,
+    if_match: IfMatch = None,
+) -> CasePublic:
+    """Change a case with a JSON merge patch; ``If-Match`` is required (stale: 409, missing: 428)."""
+    case = crud.patch_case(session=session, case_id=case_id, patch=patch, if_match=if_match, actor=caller)
+    response.headers["ETag"] = etag(case.version)
+    return case
+
+
+@router.put("/cases/{case_id}/archived", response_model=CasePublic, responses={**NOT_FOUND, **CONFLICT})
+def set_archived(  # noqa: PLR0913 - FastAPI injects each dependency as a parameter
+    *,
+    case_id: CaseIdPath,
+    body: ArchiveRequest,
+    session: SessionDep,
+    caller: FinanceOffice,
+    response: Response,
+    if_match: IfMatch = None,
+) -> CasePublic:
+    """Archive (``{"archived": true}``) or restore a case; cases are never deleted."""
+    case = crud.set_archived(
+        session=session, case_id=case_id, archived=body.archived, if_match=if_match, actor=caller
+    )
+    response.headers["ETag"] = etag(case.version)
+    return case

@@ -1,0 +1,89 @@
+"""POST /api/v1/evaluate: stateless decisions, contract errors, exact numbers, the body limit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.api.conftest import EXAMPLE, V1, example
+
+
+def test_the_worked_example_is_decided(client, office):
+    """The rulebook's worked example pays 74,400.00 with the full trace."""
+    response = client.post(f"{V1}/evaluate", json=EXAMPLE, headers=office)
+    assert response.status_code == 200
+    decision = response.json()
+    assert decision["rule_version"] == "2024-01-01"
+    assert decision["fee"]["payable"] == "74400.00"
+    assert decision["assessment"]["grade"] == "良"
+    assert [entry["rule"] for entry in decision["trace"]][:2] == ["ELG-01", "ELG-02"]
+
+
+@pytest.mark.parametrize("party", ["office", "auditor", "expert", "stranger", "unit", "other_unit"])
+def test_every_role_may_evaluate(client, tokens, party):
+    """Evaluation stores nothing, so every party may use it."""
+    assert client.post(f"{V1}/evaluate", json=EXAMPLE, headers=tokens[party]).status_code == 200
+
+
+def test_a_case_before_the_first_version_is_a_contract_error(client, office):
+    """Out of scope: 422 with the contract's loc (no 'body' prefix)."""
+    case = example("OLD-1")
+    case["commission"]["commissioned_on"] = "2021-07-31"
+    response = client.post(f"{V1}/evaluate", json=case, headers=office)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["commission", "commissioned_on"]
+
+
+def test_every_bad_field_is_named(client, office):
+    """One error per bad field, each with loc, msg and type."""
+    case = example("BAD-1")
+    case["commission"]["contract_fee"] = "-1"
+    case["agency"]["credit_code"] = "91310112F5PJ96WP44"
+    case["typo"] = 1
+    response = client.post(f"{V1}/evaluate", json=case, headers=office)
+    assert response.status_code == 422
+    locs = sorted(tuple(map(str, e["loc"])) for e in response.json()["detail"])
+    assert locs == [("agency", "credit_code"), ("commission", "contract_fee"), ("typo",)]
+    assert all(set(e) == {"loc", "msg", "type"} for e in response.json()["detail"])
+
+
+def test_json_numbers_are_read_exactly(client, office):
+    """A score written as the JSON number 88.55 has two decimals: refused, not rounded by a float."""
+    text = json.dumps(EXAMPLE).replace('"project_unit": "90"', '"project_unit": 88.55', 1)
+    response = client.post(
+        f"{V1}/evaluate", content=text, headers={**office, "content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["plan", "scores", "project_unit"]
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [(b"{", "json_invalid"), (b"", "json_invalid"), (b'{"x": NaN}', "json_invalid"), (b"[]", "model_type")],
+)
+def test_malformed_bodies_are_422(client, office, body, kind):
+    """Not JSON, NaN, or not an object: 422 with one error at the root."""
+    response = client.post(f"{V1}/evaluate", content=body, headers=office)
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"loc": [], "msg": response.json()["detail"][0]["msg"], "type": kind}
+    ]
+
+
+def test_a_body_over_the_limit_is_413(client, office, settings):
+    """The declared length is checked before anything is read."""
+    body = b" " * (settings.max_body_bytes + 1)
+    response = client.post(f"{V1}/evaluate", content=body, headers=office)
+    assert response.status_code == 413
+
+
+def test_a_streamed_body_over_the_limit_is_413(client, office, settings):
+    """Without a Content-Length the bytes are counted as they arrive."""
+
+    def chunks():
+        for _ in range(settings.max_body_bytes // 65536 + 2):
+            yield b" " * 65536
+
+    response = client.post(f"{V1}/evaluate", content=chunks(), headers=office)
+    assert response.status_code == 413
