@@ -25,7 +25,9 @@ class Settings(BaseSettings):
         description="postgresql+psycopg://... for PostgreSQL; default: SQLite in data_dir",
     )
     office_name: str = Field(default="七宝镇财政所", description="the issuing office printed on memos")
-    document_number_prefix: str = Field(default="七财评", description="prefix of memo numbers: 七财评〔2024〕7号")
+    document_number_prefix: str = Field(
+        default="七财评", description="prefix of memo numbers: 七财评〔2024〕7号"
+    )
     district_bureau: str = Field(default="闵行区财政局", description="addressee of referral letters")
     max_body_bytes: int = Field(default=1_048_576, description="largest request body the API accepts")
 

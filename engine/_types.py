@@ -11,7 +11,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, PlainValidator, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    PlainSerializer,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 _DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -159,25 +166,31 @@ def _iso_date_plain(value: Any) -> date:
     return _iso_date(value)
 
 
+# Decimals leave as decimal strings (contract: numbers are emitted as decimal strings).
+_DECIMAL_OUT = PlainSerializer(str, return_type=str, when_used="json")
 DecimalIn = Annotated[Decimal, BeforeValidator(_to_decimal)]
 Money = Annotated[
     Decimal,
     PlainValidator(_number(places=2, low=Decimal(0), high=None, low_inclusive=False)),
+    _DECIMAL_OUT,
     WithJsonSchema(_number_schema(2, 0, None, exclusive=True)),
 ]
 PartyScore = Annotated[
     Decimal,
     PlainValidator(_number(places=1, low=Decimal(0), high=Decimal(100), low_inclusive=True)),
+    _DECIMAL_OUT,
     WithJsonSchema(_number_schema(1, 0, 100, exclusive=False)),
 ]
 IndicatorNumber = Annotated[
     Decimal,
     PlainValidator(_number(places=2, low=Decimal(0), high=Decimal(100), low_inclusive=True)),
+    _DECIMAL_OUT,
     WithJsonSchema(_number_schema(2, 0, 100, exclusive=False)),
 ]
 IsoDate = Annotated[
     date,
     PlainValidator(_iso_date_plain),
+    PlainSerializer(date.isoformat, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
 ]
 # The pattern refuses control characters other than tab, line feed and carriage return; pydantic-core

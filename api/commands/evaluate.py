@@ -68,7 +68,7 @@ def _run_one(path: str) -> int:
     return 0
 
 
-def _progress(stream: TextIO) -> Any:
+def _progress() -> Any:
     if not sys.stderr.isatty():
         return None
     from tqdm import tqdm  # noqa: PLC0415 - only for terminals
@@ -78,7 +78,7 @@ def _progress(stream: TextIO) -> Any:
 
 def run_batch(source: TextIO, sink: TextIO) -> int:
     """Decide JSON Lines; a bad line becomes its error object and the batch goes on."""
-    bar = _progress(source)
+    bar = _progress()
     bad = 0
     for number, line in enumerate(source, start=1):
         if not line.strip():

@@ -98,9 +98,13 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(jsonio.dumps(data) + "\n")
         return 0
+    lines = []
     for version in data:
-        print(f"# {version['version']} ({version['measure']}; {version['valid_from']} … {version['valid_to'] or ''})")  # noqa: T201
+        period = f"{version['valid_from']} … {version['valid_to'] or ''}"
+        lines.append(f"# {version['version']} ({version['measure']}; {period})")
         for r in version["rules"]:
             severity = f" [{r['severity']}]" if r["severity"] else ""
-            print(f"{r['id']}{severity} {r['title']}\n    {r['text_zh']}\n    {r['text_en']}\n    依据: {r['cite']}")  # noqa: T201
+            lines += [f"{r['id']}{severity} {r['title']}", f"    {r['text_zh']}", f"    {r['text_en']}"]
+            lines.append(f"    依据: {r['cite']}")
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
