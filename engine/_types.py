@@ -155,7 +155,8 @@ def _number_schema(places: int, low: int, high: int | None, *, exclusive: bool) 
         bound["maximum"] = high
     return {
         "anyOf": [
-            {"type": "number", **bound, "multipleOf": float(Decimal(1).scaleb(-places))},
+            # No multipleOf: binary floats cannot state "at most N decimals" reliably; the text says it.
+            {"type": "number", **bound},
             {"type": "string", "pattern": r"^[+-]?(\d+(\.\d*)?|\.\d+)$"},
         ],
         "description": f"a JSON number or a decimal string, at most {places} decimals",
