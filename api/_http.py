@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from api import jsonio
 from api.jsondoc import MAX_DEPTH, depth
 from engine.errors import CaseError
+from engine.validate import contract_error
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine, Sequence
@@ -116,14 +117,11 @@ def contract_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     """FastAPI/pydantic errors as the contract's list: ``loc`` without ``body``, no input echoed."""
     out: list[dict[str, Any]] = []
     for err in errors:
-        loc = [p for p in err.get("loc", ()) if not (isinstance(p, str) and p.startswith("function-"))]
-        if loc and loc[0] == "body":
-            loc = loc[1:]
-        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-        kind = str(err.get("type", "value_error"))
-        if kind == "json_invalid":
-            loc, msg = [], f"the body is not valid JSON: {(err.get('ctx') or {}).get('error', msg)}"
-        out.append({"loc": loc, "msg": msg, "type": kind})
+        entry = contract_error(err, prefix=("body",))
+        if entry["type"] == "json_invalid":
+            entry["loc"] = []
+            entry["msg"] = f"the body is not valid JSON: {(err.get('ctx') or {}).get('error', entry['msg'])}"
+        out.append(entry)
     return out
 
 

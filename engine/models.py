@@ -132,10 +132,12 @@ class Panel(_In):
     @model_validator(mode="after")
     def _unique_ids(self) -> Panel:
         seen: set[str] = set()
-        for member in self.members:
+        for index, member in enumerate(self.members):
             if member.id in seen:
                 raise PydanticCustomError(
-                    "duplicate_member", "member id {id} appears more than once", {"id": member.id}
+                    "duplicate_member",
+                    "member id {id} appears more than once",
+                    {"id": member.id, "loc_tail": ("members", index, "id")},
                 )
             seen.add(member.id)
         return self
@@ -207,7 +209,7 @@ class Case(_In):
     @model_validator(mode="after")
     def _expert_ids_on_panel(self) -> Case:
         member_ids = {m.id for m in self.panel.members} if self.panel else set()
-        for node in (self.plan, self.draft):
+        for name, node in (("plan", self.plan), ("draft", self.draft)):
             if node is None or node.scores is None or node.scores.expert_panel is None:
                 continue
             for member_id in node.scores.expert_panel:
@@ -215,7 +217,7 @@ class Case(_In):
                     raise PydanticCustomError(
                         "unknown_member",
                         "expert score for {id}, who is not on the panel",
-                        {"id": member_id},
+                        {"id": member_id, "loc_tail": (name, "scores", "expert_panel", member_id)},
                     )
         return self
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -12,16 +13,30 @@ from engine.models import Case
 CONTROL_MESSAGE = "must not contain control characters (other than tab and line breaks)"
 
 
+def contract_error(err: Mapping[str, Any], prefix: Sequence[str | int] = ()) -> dict[str, Any]:
+    """One pydantic error as the contract's ``{loc, msg, type}``; ``prefix`` is stripped (``body``).
+
+    Cross-field errors raised by a model validator carry the exact place in their context
+    (``loc_tail``), so an expert score for someone not on the panel is named at that score.
+    """
+    loc = [p for p in err.get("loc", ()) if not (isinstance(p, str) and p.startswith("function-"))]
+    if prefix and loc[: len(prefix)] == list(prefix):
+        loc = loc[len(prefix) :]
+    msg, kind = (
+        str(err.get("msg", "invalid")).removeprefix("Value error, "),
+        str(err.get("type", "value_error")),
+    )
+    if kind == "string_pattern_mismatch":  # the only string pattern is the control-character one
+        msg, kind = CONTROL_MESSAGE, "control_character"
+    tail = (err.get("ctx") or {}).get("loc_tail")
+    if isinstance(tail, (list, tuple)):
+        loc = [*loc, *tail]
+    return {"loc": loc, "msg": msg, "type": kind}
+
+
 def errors_from_validation(exc: ValidationError) -> list[dict[str, Any]]:
     """The contract's error list: one entry per bad field, ``loc`` without any transport prefix."""
-    out: list[dict[str, Any]] = []
-    for err in exc.errors(include_url=False, include_context=False, include_input=False):
-        loc = [part for part in err["loc"] if not (isinstance(part, str) and part.startswith("function-"))]
-        msg, kind = err["msg"].removeprefix("Value error, "), err["type"]
-        if kind == "string_pattern_mismatch":  # the only string pattern is the control-character one
-            msg, kind = CONTROL_MESSAGE, "control_character"
-        out.append({"loc": loc, "msg": msg, "type": kind})
-    return out
+    return [contract_error(err) for err in exc.errors(include_url=False, include_input=False)]
 
 
 def case_id_of(data: Any) -> str | None:
