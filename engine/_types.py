@@ -21,6 +21,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from engine.money import MAX_AMOUNT
+
 _DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CASE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -135,6 +137,8 @@ def _number(*, places: int, low: Decimal, high: Decimal | None, low_inclusive: b
                 )
         elif number <= low:
             raise PydanticCustomError("greater_than", "must be greater than {low}", {"low": str(low)})
+        elif high is not None and number > high:
+            raise PydanticCustomError("less_than_equal", "must be at most {high}", {"high": str(high)})
         exponent = number.as_tuple().exponent
         if (
             isinstance(exponent, int)
@@ -149,8 +153,8 @@ def _number(*, places: int, low: Decimal, high: Decimal | None, low_inclusive: b
     return check
 
 
-def _number_schema(places: int, low: int, high: int | None, *, exclusive: bool) -> dict[str, Any]:
-    bound = {"exclusiveMinimum": low} if exclusive else {"minimum": low}
+def _number_schema(places: int, low: int, high: float | None, *, exclusive: bool) -> dict[str, Any]:
+    bound: dict[str, float] = {"exclusiveMinimum": low} if exclusive else {"minimum": low}
     if high is not None:
         bound["maximum"] = high
     return {
@@ -172,9 +176,10 @@ _DECIMAL_OUT = PlainSerializer(str, return_type=str, when_used="json")
 DecimalIn = Annotated[Decimal, BeforeValidator(_to_decimal)]
 Money = Annotated[
     Decimal,
-    PlainValidator(_number(places=2, low=Decimal(0), high=None, low_inclusive=False)),
+    # At most MAX_AMOUNT: the largest amount written in capitals (and far inside Decimal's precision).
+    PlainValidator(_number(places=2, low=Decimal(0), high=MAX_AMOUNT, low_inclusive=False)),
     _DECIMAL_OUT,
-    WithJsonSchema(_number_schema(2, 0, None, exclusive=True)),
+    WithJsonSchema(_number_schema(2, 0, int(MAX_AMOUNT * 100) / 100, exclusive=True)),  # JSON Schema number
 ]
 PartyScore = Annotated[
     Decimal,

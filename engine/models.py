@@ -185,7 +185,7 @@ class Draft(_In):
 
     deadline: IsoDate
     submitted_on: IsoDate
-    rework_round: StrictInt = Field(ge=0)
+    rework_round: StrictInt = Field(ge=0, le=999)  # bounded: durable_rules holds 64-bit integers
     sections: list[Text]
     indicator_scores: list[IndicatorScore]
     reported_total: IndicatorNumber
