@@ -50,7 +50,9 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: every acknowledged commit is on disk before the response, even through a power loss
+        # (NORMAL in WAL mode survives a killed process but may lose the last commits of a crash).
+        cursor.execute("PRAGMA synchronous=FULL")
     finally:
         cursor.close()
 

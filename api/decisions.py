@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from api import registry
+from api import registry, templates
 from api._store import add_audit, office_today, paginate
 from api.crud import case_row
 from api.db import begin_write
@@ -82,6 +82,7 @@ def create_decision(
         composite=assessment["composite"],
         grade=assessment["grade"],
         actor=actor.actor,
+        templates=templates.in_force(session),
     )
     case.latest_decision = row.number
     case.eligibility = decision["eligibility"]["status"]
@@ -138,6 +139,7 @@ def memo(*, session: Session, case_id: str, number: int, kind: str, principal: P
             office=OfficeInfo(**row.office),
             document_number=row.document_number,
             document_date=row.document_date,
+            template_dir=templates.template_dir(session, row.templates),
         )
     except UnknownMemoKindError as exc:
         raise NotFoundError(str(exc)) from None

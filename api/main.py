@@ -20,7 +20,17 @@ from sqlalchemy.exc import OperationalError
 from api import db
 from api._http import BodyLimitMiddleware, contract_errors
 from api.errors import ApiError
-from api.routes import audit, cases, decisions, evaluate, health, registries, rulebook, scores
+from api.routes import (
+    audit,
+    cases,
+    decisions,
+    evaluate,
+    health,
+    registries,
+    rulebook,
+    scores,
+    templates,
+)
 from api.settings import Settings, get_settings
 from engine import start
 from engine.errors import CaseError, KaopingError
@@ -70,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = db.make_engine(settings.effective_database_url)
-    for module in (health, evaluate, cases, scores, decisions, registries, rulebook, audit):
+    for module in (health, evaluate, cases, scores, decisions, registries, rulebook, audit, templates):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -8,7 +8,7 @@ on them.
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -103,6 +103,23 @@ class DecisionRow(SQLModel, table=True):
     complete: bool = Field(index=True)
     composite: str | None = Field(default=None, max_length=8)
     grade: str | None = Field(default=None, max_length=4)
+    actor: str = Field(max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+    # The uploaded templates in force when the decision was made ({stem: sha256}); NULL: the shipped ones.
+    templates: dict[str, Any] | None = _json(nullable=True)
+
+
+class TemplateRow(SQLModel, table=True):
+    """A memo template the office uploaded (every upload kept: old decisions render with theirs)."""
+
+    __tablename__ = "templates"
+    __table_args__ = (UniqueConstraint("stem", "sha256", name="uq_templates_stem_sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    stem: str = Field(max_length=32, index=True)
+    sha256: str = Field(max_length=64)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    size: int
     actor: str = Field(max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
 

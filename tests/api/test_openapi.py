@@ -32,6 +32,9 @@ OPERATIONS = {
     "rules-get_rules",
     "rules-list_rules",
     "scores-put_score",
+    "templates-list_templates",
+    "templates-get_template",
+    "templates-put_template",
 }
 
 
