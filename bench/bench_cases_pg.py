@@ -1,0 +1,361 @@
+"""``GET /api/v1/cases`` with 100,000 stored cases on PostgreSQL (issue 5: p99 <= 100 ms).
+
+1. A throwaway PostgreSQL (``tests.support.postgres.temporary_postgres``; or KAOPING_TEST_POSTGRES_URL),
+   migrated with ``kaoping db upgrade``.
+2. N generated cases (``bench.generate``, default 100,000) stored with COPY exactly as ``crud.create_case``
+   and ``decisions.create_decision`` leave them: the body as JSON, the filter columns (year of
+   ``commissioned_on``, agency credit code, project unit), one ``case_members`` row per panel member id,
+   and the latest-decision columns (eligibility, assessment, fee, grade; from bench/oracle.py, which
+   bench_engine checks against the engine; from the engine where chinese-calendar lacks the year; NULL,
+   as for a case never decided, when no calendar covers the late days). To make the filters selective,
+   agencies (200 credit codes, valid GB 32100 check characters) and project units (40) are spread over
+   the cases, in the bodies too; 1 % of the cases are archived. ``decisions`` rows are not stored: the list does not read them.
+   ``VACUUM (ANALYZE)`` runs after the load (as autovacuum would).
+3. ``kaoping serve --workers 2`` on that database, a finance_office token, and for each query mix
+   (no filter, year, grade, agency, year+grade, a deep offset page) first 100 requests one at a time
+   (the service time, no queueing) and then ``wrk`` for ``--seconds`` at ``--connections``.
+4. ``EXPLAIN (ANALYZE, BUFFERS)`` of the two statements the list runs (count and page), captured from
+   ``api.crud.list_cases`` itself, for every mix (``--no-explain`` to skip).
+
+Run: ``.venv/bin/python -m bench.bench_cases_pg [--cases 100000] [--seconds 10] [--connections 32]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from bench._serve import (
+    ROOT,
+    WrkResult,
+    kaoping_command,
+    loadavg,
+    lua_script,
+    machine,
+    make_token,
+    request,
+    run_wrk,
+    start_server,
+)
+from bench.generate import cases as generate_cases
+from bench.oracle import decide as oracle_decide
+from engine._types import CREDIT_CODE_ALPHABET, credit_code_check_character
+from engine.errors import CaseError
+from tests.support.postgres import psycopg_conninfo, temporary_postgres
+
+TARGET_P99_MS = 100.0
+# What the lead could migrate (measured with --try-indexes, created in the throwaway database only):
+# each list filter with archived first and case_id last, so that the count is an index-only scan of
+# the matching entries and the page comes in case_id order straight from the index.
+CANDIDATE_INDEXES = [
+    "CREATE INDEX ix_cases_archived_case_id ON cases (archived, case_id)",
+    *(
+        f"CREATE INDEX ix_cases_archived_{c}_case_id ON cases (archived, {c}, case_id)"
+        for c in ("year", "agency_code", "project_unit", "eligibility", "assessment", "fee", "grade")
+    ),
+]
+CASE_COLUMNS = (
+    "case_id",
+    "body",
+    "version",
+    "archived",
+    "year",
+    "agency_code",
+    "project_unit",
+    "latest_decision",
+    "eligibility",
+    "assessment",
+    "fee",
+    "grade",
+    "created_at",
+    "updated_at",
+)
+
+
+def _credit_codes(n: int, rng: random.Random) -> list[str]:
+    alphabet = CREDIT_CODE_ALPHABET
+    codes = []
+    for _ in range(n):
+        head = "91310112" + "".join(rng.choice(alphabet) for _ in range(9))
+        codes.append(head + credit_code_check_character(head))
+    return codes
+
+
+@functools.cache
+def evaluator() -> Any:
+    from engine import Evaluator  # noqa: PLC0415
+
+    return Evaluator()
+
+
+def _decide(case: dict[str, Any]) -> dict[str, Any] | None:
+    """The decision columns' source: the oracle, else the engine; None when no decision can be made."""
+    try:
+        return oracle_decide(case)
+    except NotImplementedError:  # chinese-calendar lacks the year; the engine has rules/calendar
+        pass
+    try:
+        return evaluator().evaluate(case)
+    except CaseError:  # e.g. a working-day calendar year nobody has published: stored, never decided
+        return None
+
+
+def load(conninfo: str, n: int, batch: int = 10_000) -> dict[str, Any]:
+    """Store ``n`` cases with COPY; returns what the query mixes filter on."""
+    rng = random.Random(5)
+    agencies = _credit_codes(200, rng)
+    units = [f"七宝镇第{i + 1}单位" for i in range(40)]
+    grades: Counter[str] = Counter()
+    years: Counter[int] = Counter()
+    by_agency: Counter[str] = Counter()
+    now = datetime.now(UTC)
+    start = time.perf_counter()
+    everything = generate_cases(n)
+    with psycopg.connect(conninfo) as conn:
+        for first in range(0, n, batch):
+            chunk = everything[first : first + batch]
+            with conn.cursor() as cur:
+                members = []
+                with cur.copy(f"COPY cases ({', '.join(CASE_COLUMNS)}) FROM STDIN") as copy:
+                    for offset, case in enumerate(chunk):
+                        index = first + offset
+                        case["case_id"] = f"GEN-{index:06d}"
+                        case["agency"]["credit_code"] = rng.choice(agencies)
+                        case["commission"]["project_unit"] = rng.choice(units)
+                        decision = _decide(case)
+                        year = int(case["commission"]["commissioned_on"][:4])
+                        grade = decision["assessment"]["grade"] if decision else None
+                        grades[grade or "-"] += 1
+                        years[year] += 1
+                        by_agency[case["agency"]["credit_code"]] += 1
+                        copy.write_row(
+                            (
+                                case["case_id"],
+                                json.dumps(case),  # SQLAlchemy's JSON type: json.dumps, ASCII escapes
+                                1,
+                                index % 100 == 99,
+                                year,
+                                case["agency"]["credit_code"],
+                                case["commission"]["project_unit"],
+                                1 if decision else None,
+                                decision["eligibility"]["status"] if decision else None,
+                                decision["assessment"]["status"] if decision else None,
+                                decision["fee"]["status"] if decision else None,
+                                grade,
+                                now,
+                                now,
+                            )
+                        )
+                        panel = case.get("panel") or {}
+                        members.extend(
+                            (case["case_id"], m["id"])
+                            for m in panel.get("members", [])
+                            if isinstance(m, dict) and isinstance(m.get("id"), str) and len(m["id"]) <= 64
+                        )
+                with cur.copy("COPY case_members (case_id, member_id) FROM STDIN") as copy:
+                    for row in dict.fromkeys(members):
+                        copy.write_row(row)
+            conn.commit()
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE) cases, case_members")  # what autovacuum leaves after a load
+        size = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('cases'))").fetchone()
+    return {
+        "seconds": time.perf_counter() - start,
+        "size": size[0] if size else "?",
+        "grades": grades,
+        "years": years,
+        "agency": by_agency.most_common(1)[0],
+    }
+
+
+def mixes(info: dict[str, Any], n: int) -> list[tuple[str, str]]:
+    year = info["years"].most_common(1)[0][0]
+    grade = "良" if info["grades"]["良"] else info["grades"].most_common(1)[0][0]
+    agency = info["agency"][0]
+    deep = max(0, int(n * 0.9) // 50 * 50)
+    q = urllib.parse.urlencode
+    return [
+        ("no filter, first page", "/cases?" + q({"limit": 50})),
+        (f"year={year}", "/cases?" + q({"year": year, "limit": 50})),
+        (f"grade={grade}", "/cases?" + q({"grade": grade, "limit": 50})),
+        ("agency (most cases)", "/cases?" + q({"agency": agency, "limit": 50})),
+        (f"year={year}&grade={grade}", "/cases?" + q({"year": year, "grade": grade, "limit": 50})),
+        (f"offset={deep:,}", "/cases?" + q({"offset": deep, "limit": 50})),
+    ]
+
+
+def explain(url: str, paths: list[tuple[str, str]]) -> list[str]:
+    """EXPLAIN (ANALYZE, BUFFERS) of the statements api.crud.list_cases runs for each query string."""
+    from sqlalchemy import event  # noqa: PLC0415
+
+    from api import crud, db  # noqa: PLC0415
+    from api.auth import Principal  # noqa: PLC0415
+    from api.schemas import CaseQuery  # noqa: PLC0415
+
+    engine = db.make_engine(url)
+    captured: list[tuple[str, Any]] = []
+
+    def capture(
+        _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
+    ) -> None:
+        captured.append((statement, parameters))
+
+    out = []
+    principal = Principal(token_id=None, role="finance_office")
+    try:
+        for name, path in paths:
+            params = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query))
+            query = CaseQuery.model_validate(params)
+            captured.clear()
+            event.listen(engine, "before_cursor_execute", capture)
+            try:
+                with db.new_session(engine) as session:
+                    crud.list_cases(session=session, principal=principal, query=query)
+            finally:
+                event.remove(engine, "before_cursor_execute", capture)
+            out.append(f"--- {name}: {path}")
+            with engine.connect() as conn:
+                for statement, parameters in captured:
+                    out.append(statement.replace("\n", " "))
+                    plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).all()
+                    out.extend("    " + row[0] for row in plan)
+    finally:
+        engine.dispose()
+    return out
+
+
+def serial(base: str, path: str, token: str, count: int) -> tuple[float, float, int]:
+    """p50 and p99 (ms) of ``count`` requests one at a time, and the total of the last page."""
+    times, total = [], 0
+    for _ in range(count):
+        start = time.perf_counter()
+        status, page = request("GET", base + path, token)
+        times.append((time.perf_counter() - start) * 1000)
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}: {str(page)[:300]}")
+        total = page["total"]
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))], total
+
+
+def measure(
+    server: Any, paths: list[tuple[str, str]], token: str, args: argparse.Namespace, folder: Path
+) -> list[tuple[str, float, float, WrkResult, int]]:
+    """Per query mix: ``--serial`` requests one at a time, then wrk."""
+    rows = []
+    for name, path in paths:
+        request("GET", server.base + path, token)  # warm the worker's caches
+        s50, s99, total = serial(server.base, path, token, args.serial)
+        result = run_wrk(
+            server.base + path,
+            lua_script("GET", token),
+            folder,
+            threads=args.threads,
+            connections=args.connections,
+            seconds=args.seconds,
+        )
+        errors = sum(result.socket_errors.values())
+        rows.append((name, s50, s99, result, total))
+        print(
+            f"{name:<24} total {total:>7,}  1-conn p50 {s50:6.1f} ms p99 {s99:6.1f} ms | "
+            f"wrk {result.rate:7,.0f} req/s p50 {result.p50_ms:6.1f} ms p99 {result.p99_ms:6.1f} ms "
+            f"non-2xx {result.non_2xx} socket errors {errors} | load {result.load_before} -> {result.load_after}",
+            flush=True,
+        )
+    return rows
+
+
+def table(label: str, rows: list[tuple[str, float, float, WrkResult, int]]) -> None:
+    print(f"\n{label}")
+    print(
+        f"{'query':<24}{'total':>8}{'1-conn p50':>12}{'1-conn p99':>12}{'req/s':>9}{'p50 ms':>9}"
+        f"{'p99 ms':>9}  target p99 <= {TARGET_P99_MS:g} ms"
+    )
+    for name, s50, s99, result, total in rows:
+        flag = "ok" if result.p99_ms <= TARGET_P99_MS else "SLOW"
+        print(
+            f"{name:<24}{total:>8,}{s50:>12.1f}{s99:>12.1f}{result.rate:>9,.0f}{result.p50_ms:>9.1f}"
+            f"{result.p99_ms:>9.1f}  {flag}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per query mix (default 10)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (default 32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="kaoping serve --workers (default 2)")
+    parser.add_argument(
+        "--serial", type=int, default=100, help="one-at-a-time requests per mix (default 100)"
+    )
+    parser.add_argument("--no-explain", action="store_true", help="skip EXPLAIN ANALYZE of the statements")
+    parser.add_argument(
+        "--try-indexes",
+        action="store_true",
+        help="then create CANDIDATE_INDEXES in the throwaway database and measure again",
+    )
+    args = parser.parse_args()
+    results: list[tuple[str, list[tuple[str, float, float, WrkResult, int]]]] = []
+    plans: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="kaoping-bench-pg-") as tmp, temporary_postgres() as url:
+        folder = Path(tmp)
+        conninfo = psycopg_conninfo(url)
+        env = {**os.environ, "DATABASE_URL": url}
+        subprocess.run([*kaoping_command(), "db", "upgrade"], env=env, cwd=ROOT, check=True)
+        info = load(conninfo, args.cases)
+        print(
+            f"stored {args.cases:,} cases in {info['seconds']:.1f} s (generated, decided, COPY, VACUUM ANALYZE); "
+            f"cases table {info['size']}; grades {dict(info['grades'])}"
+        )
+        paths = mixes(info, args.cases)
+        token = make_token(env)
+        with start_server(env, args.workers, folder / "serve.log") as server:
+            print("--- schema as migrated", flush=True)
+            results.append(("schema as migrated", measure(server, paths, token, args, folder)))
+            if not args.no_explain:
+                plans += ["=== EXPLAIN, schema as migrated", *explain(url, paths)]
+            if args.try_indexes:
+                with psycopg.connect(conninfo, autocommit=True) as conn:
+                    for statement in CANDIDATE_INDEXES:
+                        conn.execute(statement)
+                    conn.execute("VACUUM (ANALYZE) cases")
+                print("--- with CANDIDATE_INDEXES", flush=True)
+                results.append(("with CANDIDATE_INDEXES", measure(server, paths, token, args, folder)))
+                if not args.no_explain:
+                    plans += ["=== EXPLAIN, with CANDIDATE_INDEXES", *explain(url, paths)]
+    print()
+    print(f"machine: {machine()}; load average now {loadavg()}")
+    print(
+        f"kaoping serve --workers {args.workers} on PostgreSQL, {args.cases:,} cases; wrk -t{args.threads} "
+        f"-c{args.connections} -d{args.seconds}s per mix on the same machine (it shares the cores)"
+    )
+    for label, rows in results:
+        table(label, rows)
+    if plans:
+        print()
+        print("\n".join(plans))
+    measured = [r for _, rows in results for r in rows]
+    if any(r[3].non_2xx or sum(r[3].socket_errors.values()) or r[3].requests == 0 for r in measured):
+        print("FAILED: wrk saw non-2xx responses or socket errors (wrk's timeout is 2 s)")
+        return 1
+    return 0 if all(r[3].p99_ms <= TARGET_P99_MS for r in results[0][1]) else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
