@@ -11,6 +11,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, delete, select
 
 from api import registry
@@ -142,7 +143,9 @@ def get_case(*, session: Session, case_id: str, principal: Principal) -> CasePub
 
 def list_cases(*, session: Session, principal: Principal, query: CaseQuery) -> Page[CaseSummary]:
     """A page of the cases the principal may read, filtered, in ``case_id`` order."""
-    statement = select(CaseRow).where(col(CaseRow.archived).is_(query.archived))
+    # The list shows summary columns only: never load (or JSON-decode) the case bodies.
+    body: Any = CaseRow.body  # an instrumented column attribute at run time
+    statement = select(CaseRow).options(defer(body)).where(col(CaseRow.archived).is_(query.archived))
     if principal.role == "expert":
         mine = select(CaseMemberRow.case_id).where(CaseMemberRow.member_id == (principal.expert_id or ""))
         statement = statement.where(col(CaseRow.case_id).in_(mine))

@@ -47,10 +47,22 @@ class ExpertRow(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+LIST_FILTER_COLUMNS = ("year", "agency_code", "project_unit", "eligibility", "assessment", "fee", "grade")
+
+
 class CaseRow(SQLModel, table=True):
     """A stored case: its JSON body, an edit counter (the ETag) and columns to filter on."""
 
     __tablename__ = "cases"
+    # GET /cases filters live cases by one column and pages in case_id order: one composite index per
+    # filter lets PostgreSQL count and page from the index alone (docs/performance.md).
+    __table_args__ = (
+        Index("ix_cases_archived_case_id", "archived", "case_id"),
+        *(
+            Index(f"ix_cases_archived_{column}_case_id", "archived", column, "case_id")
+            for column in LIST_FILTER_COLUMNS
+        ),
+    )
 
     case_id: str = Field(primary_key=True, max_length=64)
     body: dict[str, Any] = _json()

@@ -68,7 +68,7 @@ def test_db_upgrade_is_idempotent(env):
     for _ in range(2):
         result = kaoping(env, "db", "upgrade")
         assert result.returncode == 0, result.stderr
-        assert "schema revision 0002" in result.stderr
+        assert "schema revision 0003" in result.stderr
 
 
 def _free_port():
