@@ -7,6 +7,7 @@ Amounts are Decimal yuan with two decimals, never floats (rulebook §5). Roundin
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -89,6 +90,7 @@ def _check_amount(amount: Decimal) -> Decimal:
     return fen + 0  # normalises -0.00 to 0.00
 
 
+@functools.lru_cache(maxsize=4096)
 def amount_in_words(amount: Decimal) -> str:
     """Write ``amount`` in capitals (大写), the canonical form of rulebook §5.
 

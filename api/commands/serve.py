@@ -22,6 +22,12 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument(
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        help="do not log every request (about 3 %% of a request's CPU; the audit log is unaffected)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -53,5 +59,12 @@ def run(args: argparse.Namespace) -> int:
         _say("no API token exists yet; create one with: kaoping token create --role finance_office")
     import uvicorn  # noqa: PLC0415
 
-    uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=args.access_log,
+    )
     return 0

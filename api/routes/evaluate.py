@@ -1,6 +1,7 @@
 """``POST /evaluate``: a case in, a decision out; nothing is stored."""
 
-from typing import Any
+import orjson
+from fastapi import Response
 
 from api._http import json_request_body, make_router
 from api.deps import AnyRole, JsonBody
@@ -16,6 +17,10 @@ router = make_router("evaluate", responses=PROTECTED)
     response_model=Decision,
     openapi_extra=json_request_body("Case", example=example_case()),
 )
-def evaluate(data: JsonBody, _caller: AnyRole) -> dict[str, Any]:
-    """Decide a case (the contract's Case) and return its Decision with the trace; stores nothing."""
-    return decide(data)
+def evaluate(data: JsonBody, _caller: AnyRole) -> Response:
+    """Decide a case (the contract's Case) and return its Decision with the trace; stores nothing.
+
+    The engine builds the decision in the contract's shape (tests check it against ``Decision``), so
+    it is written out directly instead of being validated a second time on the way out.
+    """
+    return Response(content=orjson.dumps(decide(data)), media_type="application/json")
