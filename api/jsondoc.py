@@ -33,19 +33,18 @@ def canonical_hash(value: Any) -> str:
 
 def depth(value: Any) -> int:
     """How deeply objects and arrays nest in a parsed JSON value (iterative: never a RecursionError)."""
+    if not isinstance(value, (dict, list)):
+        return 0
     deepest = 0
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, level = stack.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
         deepest = max(deepest, level)
-        if level <= MAX_DEPTH:
-            stack.extend((child, level + 1) for child in children)
+        if level > MAX_DEPTH:
+            continue
+        children = item.values() if isinstance(item, dict) else item
+        # Only containers go on the stack: scalars (most of a case) cost one isinstance each.
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
     return deepest
 
 
