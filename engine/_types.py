@@ -139,12 +139,17 @@ def _number(*, places: int, low: Decimal, high: Decimal | None, low_inclusive: b
             raise PydanticCustomError("greater_than", "must be greater than {low}", {"low": str(low)})
         elif high is not None and number > high:
             raise PydanticCustomError("less_than_equal", "must be at most {high}", {"high": str(high)})
-        exponent = number.as_tuple().exponent
-        if (
-            isinstance(exponent, int)
-            and exponent < -places
-            and number != number.quantize(quantum, rounding="ROUND_DOWN")
-        ):
+        if type(value) is str:  # precision by value, read off the text: "88.50" has one decimal
+            dot = value.find(".")
+            too_precise = dot >= 0 and len(value[dot + 1 :].rstrip("0")) > places
+        else:
+            exponent = number.as_tuple().exponent
+            too_precise = (
+                isinstance(exponent, int)
+                and exponent < -places
+                and number != number.quantize(quantum, rounding="ROUND_DOWN")
+            )
+        if too_precise:
             raise PydanticCustomError(
                 "decimal_max_places", "must have at most {limit} decimal places", {"limit": places}
             )
