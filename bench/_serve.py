@@ -104,7 +104,7 @@ def start_server(env: dict[str, str], workers: int, log: Path, timeout: float = 
     port = free_port()
     out = log.open("wb")
     process = subprocess.Popen(
-        [*kaoping_command(), "serve", "--workers", str(workers), "--port", str(port)],
+        [*kaoping_command(), "serve", "--workers", str(workers), "--port", str(port), "--no-access-log"],
         env=env,
         cwd=ROOT,
         stdout=out,
