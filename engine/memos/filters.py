@@ -98,7 +98,8 @@ def yuan_in_words(value: Any) -> str:
         return _NONE
     from engine.money import amount_in_words  # noqa: PLC0415 - engine.money is optional at import time
 
-    return amount_in_words(_decimal(value, "yuan_in_words").quantize(Decimal("0.01")))
+    # No rounding here: an amount with more than two decimals is refused by amount_in_words, never hidden.
+    return amount_in_words(_decimal(value, "yuan_in_words"))
 
 
 def _number_zh(n: int) -> str:
