@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -134,3 +139,40 @@ def test_unknown_version_is_exit_2() -> None:
     result = kaoping("rules", "--version", "1999-01-01")
     assert result.returncode == 2
     assert "known: 2021-08-01, 2024-01-01" in result.stderr
+
+
+def test_jsonl_shows_a_progress_bar_when_stderr_is_a_terminal() -> None:
+    """With stderr on a terminal, the batch draws a progress bar there (and stdout stays pure JSON Lines)."""
+    line = json.dumps(json.loads(EXAMPLE.read_text(encoding="utf-8")), ensure_ascii=False)
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a 100-column terminal
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "api.cli", "evaluate", "--jsonl"],
+            input=f"{line}\n{line}\n",
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
+        )
+        os.close(follower)
+        follower = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 2
+    assert b"cases: " in shown
+    assert b"2case" in shown.replace(b" ", b"")
