@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import uuid
@@ -52,11 +53,11 @@ def unique(prefix: str = "T") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh, empty database for this module: a SQLite file, or a new database on the test server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'kaoping.sqlite3'}"
+@contextlib.contextmanager
+def fresh_database(request: pytest.FixtureRequest, kind: str, folder: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file in ``folder``, or a new database on the test server."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'kaoping.sqlite3'}"
         return
     server = make_url(request.getfixturevalue("postgres_url"))
     name = f"kp_{uuid.uuid4().hex[:16]}"
@@ -69,6 +70,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, empty database for this module."""
+    with fresh_database(request, request.param, tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

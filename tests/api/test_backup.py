@@ -5,17 +5,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from api import backup, db
 from api.commands import db as db_command
 from api.main import create_app
 from api.settings import Settings
-from tests.api.conftest import V1, TestClient, create_case, example, make_token, unique
+from tests.api.conftest import V1, TestClient, create_case, example, fresh_database, make_token, unique
 from tests.api.test_registries import new_credit_code, register
 from tests.api.test_templates import docx_with, upload
 
@@ -85,22 +83,9 @@ def snapshot(client, headers, cases):
 
 @pytest.fixture
 def target(request, tmp_path):
-    """A fresh, empty database of the kind the test asks for (a SQLite file, or a new PostgreSQL database)."""
-    kind = request.param
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-        return
-    server = make_url(request.getfixturevalue("postgres_url"))
-    name = f"kp_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """A fresh, empty database of the kind the test asks for."""
+    with fresh_database(request, request.param, tmp_path) as url:
+        yield url
 
 
 TARGETS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
