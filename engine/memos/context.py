@@ -446,13 +446,17 @@ def _referral(src: _Source) -> dict[str, Any]:
         )
     agency = _clean(src.case["agency"]["name"])
     if "FLW-03" in flags:
+        # The citation is the one FLW-03 carries in this decision's rule version (rules/catalogue).
+        cite = src.entry("FLW-03")["cite"]
         request = (
-            f"该机构存在{_conduct(src)}行为，根据财监〔2021〕4号第四条，对第三方机构的处理由县级以上财政部门实施，"
+            f"该机构存在{_conduct(src)}行为，根据{cite}，对第三方机构的处理由县级以上财政部门实施，"
             "现将有关情况移送贵局，请依法依规处理。"
         )
     else:
+        grade = src.decision["assessment"]["grade"]
         request = (
-            "该机构整改后工作质量考评等级仍为“差”，现将有关情况移送贵局，请对其定点服务机构资格进行复核。"
+            f"该机构整改后工作质量考评等级仍为“{grade}”，"
+            "现将有关情况移送贵局，请对其定点服务机构资格进行复核。"
         )
     fee = src.decision["fee"]
     assessment = src.decision["assessment"]
