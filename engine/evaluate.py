@@ -32,6 +32,7 @@ class Evaluator:
         self.calendar = calendar or default_calendar()
         self._engines = {rs.version: DurableEngine(compile_ruleset(rs)) for rs in self.rulebook.versions}
         self._writers = {rs.version: TraceWriter(rs) for rs in self.rulebook.versions}
+        self._families = {rs.version: _rule_ids_by_family(rs) for rs in self.rulebook.versions}
 
     def version_for(self, case: Case) -> RuleSet:
         """The version in force on the commission date (rulebook §0), or a CaseError before the first."""
@@ -64,7 +65,18 @@ class Evaluator:
             raise
         engine = self._engines[rs.version]
         outcomes, sets = _apply(engine, engine.fire(facts.engine))
-        return _assemble(case, rs, facts, outcomes, sets, self._writers[rs.version])
+        decision = _assemble(case, rs, facts, outcomes, sets, self._families[rs.version])
+        wording = _wording(case, facts, decision, outcomes, sets)
+        decision["trace"] = self._writers[rs.version].write(outcomes, facts.trace, wording)
+        return decision
+
+
+def _rule_ids_by_family(rs: RuleSet) -> dict[str, tuple[str, ...]]:
+    """Each family's rule ids, sorted (a decision lists failed rules in id order)."""
+    families: dict[str, list[str]] = {}
+    for rule in rs.rules:
+        families.setdefault(rule.family, []).append(rule.id)
+    return {family: tuple(sorted(ids)) for family, ids in families.items()}
 
 
 def _apply(engine: DurableEngine, fired: list[str]) -> tuple[dict[str, str], dict[str, Any]]:
@@ -88,8 +100,8 @@ def _apply(engine: DurableEngine, fired: list[str]) -> tuple[dict[str, str], dic
     return outcomes, sets
 
 
-def _failed(rs: RuleSet, outcomes: dict[str, str], family: str) -> list[str]:
-    return sorted(r.id for r in rs.rules if r.family == family and outcomes[r.id] == "failed")
+def _having(ids: tuple[str, ...], outcomes: dict[str, str], outcome: str) -> list[str]:
+    return [rule_id for rule_id in ids if outcomes[rule_id] == outcome]
 
 
 def _fee(case: Case, facts: Facts, sets: dict[str, Any]) -> dict[str, Any]:
@@ -126,30 +138,36 @@ def _fee(case: Case, facts: Facts, sets: dict[str, Any]) -> dict[str, Any]:
 
 
 def _assemble(  # noqa: PLR0913, PLR0917 - the parts of one decision
-    case: Case, rs: RuleSet, facts: Facts, outcomes: dict[str, str], sets: dict[str, Any], writer: TraceWriter
+    case: Case,
+    rs: RuleSet,
+    facts: Facts,
+    outcomes: dict[str, str],
+    sets: dict[str, Any],
+    families: dict[str, tuple[str, ...]],
 ) -> dict[str, Any]:
+    """The decision without its trace; failed rules and flags in rule-id order."""
     complete = not facts.missing
     exp_04_failed = outcomes.get("EXP-04") == "failed"
-    fee = _fee(case, facts, sets)
-    decision: dict[str, Any] = {
+    empty: tuple[str, ...] = ()
+    return {
         "case_id": case.case_id,
         "rule_version": rs.version,
         "eligibility": {
             "status": sets.get("eligibility.status", "eligible"),
-            "failed": _failed(rs, outcomes, "eligibility"),
+            "failed": _having(families.get("eligibility", empty), outcomes, "failed"),
         },
         "panel": {
             "status": sets.get("panel.status", "valid"),
-            "failed": _failed(rs, outcomes, "panel"),
+            "failed": _having(families.get("panel", empty), outcomes, "failed"),
             "conflicted_members": facts.conflicted_members if exp_04_failed else [],
         },
         "plan_review": {
             "verdict": sets.get("plan_review.verdict", "pass"),
-            "failed": _failed(rs, outcomes, "plan_review"),
+            "failed": _having(families.get("plan_review", empty), outcomes, "failed"),
         },
         "draft_review": {
             "verdict": sets.get("draft_review.verdict", "pass"),
-            "failed": _failed(rs, outcomes, "report_review"),
+            "failed": _having(families.get("report_review", empty), outcomes, "failed"),
         },
         "assessment": {
             "status": "complete" if complete else "incomplete",
@@ -162,10 +180,17 @@ def _assemble(  # noqa: PLR0913, PLR0917 - the parts of one decision
             "composite": str(facts.composite) if complete and facts.composite is not None else None,
             "grade": sets.get("grade"),
         },
-        "fee": fee,
-        "flags": sorted(r.id for r in rs.rules if r.family == "followups" and outcomes[r.id] == "applied"),
+        "fee": _fee(case, facts, sets),
+        "flags": _having(families.get("followups", empty), outcomes, "applied"),
     }
-    context = {
+
+
+def _wording(
+    case: Case, facts: Facts, decision: dict[str, Any], outcomes: dict[str, str], sets: dict[str, Any]
+) -> dict[str, Any]:
+    """Decided values the trace's wording names besides each rule's own facts."""
+    fee = decision["fee"]
+    return {
         "grade": sets.get("grade"),
         "coefficient": fee["coefficient"],
         "deduction": fee["deduction"],
@@ -183,8 +208,6 @@ def _assemble(  # noqa: PLR0913, PLR0917 - the parts of one decision
         )
         or "无",
     }
-    decision["trace"] = writer.write(outcomes, facts.trace, context)
-    return decision
 
 
 _DEFAULT: Evaluator | None = None
