@@ -124,12 +124,10 @@ def _credit_code(value: str) -> str:
     return value
 
 
-def _number(*, places: int, low: Decimal, high: Decimal | None, low_inclusive: bool) -> Any:
-    """One plain validator per number type: parse, range, precision (one Python call per field)."""
-    quantum = Decimal(1).scaleb(-places)
+def _range(low: Decimal, high: Decimal | None, *, low_inclusive: bool) -> Any:
+    """The range check of a number type (the error names the bounds)."""
 
-    def check(value: Any) -> Decimal:
-        number = _to_decimal(value)
+    def in_range(number: Decimal) -> None:
         if low_inclusive:
             if number < low or (high is not None and number > high):
                 raise PydanticCustomError(
@@ -139,20 +137,42 @@ def _number(*, places: int, low: Decimal, high: Decimal | None, low_inclusive: b
             raise PydanticCustomError("greater_than", "must be greater than {low}", {"low": str(low)})
         elif high is not None and number > high:
             raise PydanticCustomError("less_than_equal", "must be at most {high}", {"high": str(high)})
-        if type(value) is str:  # precision by value, read off the text: "88.50" has one decimal
-            dot = value.find(".")
-            too_precise = dot >= 0 and len(value[dot + 1 :].rstrip("0")) > places
-        else:
-            exponent = number.as_tuple().exponent
-            too_precise = (
-                isinstance(exponent, int)
-                and exponent < -places
-                and number != number.quantize(quantum, rounding="ROUND_DOWN")
-            )
-        if too_precise:
-            raise PydanticCustomError(
-                "decimal_max_places", "must have at most {limit} decimal places", {"limit": places}
-            )
+
+    return in_range
+
+
+def _number(*, places: int, low: Decimal, high: Decimal | None, low_inclusive: bool) -> Any:
+    """One plain validator per number type: parse, range, precision (one Python call per field).
+
+    A decimal string (how the contract's examples write numbers, so the common case) is parsed and its
+    precision read off the text by one match of a pattern that allows ``places`` decimals and any
+    trailing zeros ("88.50" has one decimal); anything else goes the general way.
+    """
+    quantum = Decimal(1).scaleb(-places)
+    precise_text = re.compile(rf"^[+-]?(\d+(\.\d{{0,{places}}}0*)?|\.\d{{1,{places}}}0*)$")
+    in_range = _range(low, high, low_inclusive=low_inclusive)
+
+    def too_precise() -> PydanticCustomError:
+        return PydanticCustomError(
+            "decimal_max_places", "must have at most {limit} decimal places", {"limit": places}
+        )
+
+    def check(value: Any) -> Decimal:
+        if type(value) is str and precise_text.match(value) is not None:
+            number = Decimal(value)
+            in_range(number)
+            return number
+        number = _to_decimal(value)  # refuses what is not a number at all
+        in_range(number)
+        if type(value) is str:  # a well-formed decimal string that failed the precise pattern
+            raise too_precise()
+        exponent = number.as_tuple().exponent
+        if (
+            isinstance(exponent, int)
+            and exponent < -places
+            and number != number.quantize(quantum, rounding="ROUND_DOWN")
+        ):
+            raise too_precise()
         return number
 
     return check
