@@ -111,6 +111,46 @@ def test_jsonl_batch_of_good_cases_exits_0() -> None:
     assert len(result.stdout.splitlines()) == 2
 
 
+def _mixed_batch(n: int) -> str:
+    """``n`` good cases with a bad line, a blank line and garbage spread through them."""
+    case = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    lines = []
+    for i in range(n):
+        lines.append(json.dumps(dict(case, case_id=f"QB-{i:04d}"), ensure_ascii=False))
+        if i % 97 == 0:
+            lines += ["", "garbage", json.dumps(dict(case, case_id=f"QB-BAD-{i}", prohibited_conduct=["x"]))]
+    return "\n".join(lines) + "\n"
+
+
+def test_jsonl_batch_in_worker_processes_writes_the_same_bytes_in_order() -> None:
+    """`--jobs 2` decides in two processes; the output is byte for byte the one-process output."""
+    batch = _mixed_batch(1000)  # more chunks than may be queued at once, errors in many of them
+    one = kaoping("evaluate", "--jsonl", stdin=batch)
+    two = kaoping("evaluate", "--jsonl", "--jobs", "2", stdin=batch)
+    assert two.returncode == one.returncode == 2  # some lines are bad
+    assert two.stdout == one.stdout
+    assert two.stderr == one.stderr  # the same summaries, in line order
+    ids = [json.loads(line)["case_id"] for line in two.stdout.splitlines()]
+    assert ids[:4] == ["QB-0000", None, "QB-BAD-0", "QB-0001"]
+    assert len(ids) == 1000 + 2 * 11  # and after cases 0, 97, ..., 970: garbage and a bad case
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--jobs", "2", str(EXAMPLE)), "--jobs works with --jsonl only"),
+        (("--jsonl", "--jobs", "two"), "not a whole number"),
+        (("--jsonl", "--jobs", "-1"), "must be between 0 and 256"),
+    ],
+)
+def test_bad_jobs_is_exit_2(args: tuple[str, ...], message: str) -> None:
+    """A wrong ``--jobs`` is a usage error naming the option."""
+    result = kaoping("evaluate", *args, stdin="")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_rules_lists_ids_texts_and_citations() -> None:
     """`kaoping rules --version V --json` lists one version's rules."""
     result = kaoping("rules", "--version", "2024-01-01", "--json")
