@@ -1,10 +1,12 @@
 """End-to-end batch throughput and memory of ``kaoping evaluate --jsonl`` (issue 5).
 
 Writes N generated cases as JSON Lines, runs the real console command on them, checks one output line
-per input line, and prints cases/s (process start-up included) and the peak RSS of the child. With
-``--memory`` it runs two batch sizes and prints both peaks, to show that memory stays flat.
+per input line, and prints cases/s (process start-up included) and the peak RSS of the child, once per
+``--jobs`` value (default: 1 and 2 worker processes). In the same run it pipes the same file through the
+plain-Python floor (``python -m bench.oracle``: no validation, no trace) for comparison. With
+``--memory`` it also runs 10x the cases and prints both peaks, to show that memory stays flat.
 
-Run: ``.venv/bin/python -m bench.bench_batch [--cases 10000] [--memory]``
+Run: ``.venv/bin/python -m bench.bench_batch [--cases 10000] [--jobs 1,2] [--memory]``
 """
 
 from __future__ import annotations
@@ -43,23 +45,35 @@ def _peak_mb(pid: int) -> float | None:
     return None
 
 
-def run_batch(path: Path) -> tuple[float, int, float]:
+def _tree_peak_mb(pid: int) -> float:
+    """The summed VmHWM of a process and its children (the --jobs workers)."""
+    children: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            text = (task / "children").read_text().split()
+            children += [int(c) for c in text]
+    except OSError:
+        pass
+    return sum(_peak_mb(p) or 0.0 for p in [pid, *children])
+
+
+def run_batch(path: Path, jobs: int = 1, command: list[str] | None = None) -> tuple[float, int, float]:
     """Seconds, output lines and peak RSS (MB) of one `kaoping evaluate --jsonl` run.
 
     The peak is the child's own VmHWM, polled from /proc while it runs. ``getrusage(RUSAGE_CHILDREN)``
     cannot be used: Linux folds the high-water mark of the address space the child had before ``exec``
     (the fork of this process, which holds the generated cases) into the child's ``ru_maxrss``.
     """
-    kaoping = Path(sys.executable).with_name("kaoping")
-    command = [str(kaoping)] if kaoping.exists() else [sys.executable, "-m", "api.cli"]
+    if command is None:
+        kaoping = Path(sys.executable).with_name("kaoping")
+        kaoping_cmd = [str(kaoping)] if kaoping.exists() else [sys.executable, "-m", "api.cli"]
+        command = [*kaoping_cmd, "evaluate", "--jsonl", "--jobs", str(jobs)]
     start = time.perf_counter()
     peak = 0.0
     with path.open("rb") as source, tempfile.TemporaryFile() as sink:
-        child = subprocess.Popen(
-            [*command, "evaluate", "--jsonl"], stdin=source, stdout=sink, stderr=subprocess.DEVNULL, cwd=ROOT
-        )
+        child = subprocess.Popen(command, stdin=source, stdout=sink, stderr=subprocess.DEVNULL, cwd=ROOT)
         while child.poll() is None:
-            peak = max(peak, _peak_mb(child.pid) or 0.0)
+            peak = max(peak, _tree_peak_mb(child.pid))
             time.sleep(0.05)
         seconds = time.perf_counter() - start
         sink.seek(0)
@@ -70,26 +84,32 @@ def run_batch(path: Path) -> tuple[float, int, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to run (default 1,2)")
     parser.add_argument("--memory", action="store_true", help="also run 10x the cases and compare peak RSS")
     args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.2f} (1 min); {os.cpu_count()} CPU(s)")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(os.environ.get("KAOPING_BENCH_DIR", tmp))
         path = _write(args.cases, folder)
-        seconds, lines, peak = run_batch(path)
-        print(
-            f"batch of {args.cases:,} cases: {seconds:.2f} s, {args.cases / seconds:,.0f} cases/s end to end, "
-            f"{lines:,} output lines, peak RSS {peak:.0f} MB"
-        )
-        if lines != args.cases:
-            print("MISMATCH: output lines differ from input lines")
-            return 1
-        if args.memory:
-            big = args.cases * 10
-            seconds, lines, peak_big = run_batch(_write(big, folder))
+        seconds, lines, _ = run_batch(path, command=[sys.executable, "-m", "bench.oracle"])
+        print(f"plain-Python floor, end to end: {seconds:.2f} s, {args.cases / seconds:,.0f} cases/s")
+        for jobs in (int(j) for j in args.jobs.split(",")):
+            seconds, lines, peak = run_batch(path, jobs)
             print(
-                f"batch of {big:,} cases: {seconds:.2f} s, {big / seconds:,.0f} cases/s, peak RSS {peak_big:.0f} MB "
-                f"(vs {peak:.0f} MB for {args.cases:,})"
+                f"batch of {args.cases:,} cases, --jobs {jobs}: {seconds:.2f} s, "
+                f"{args.cases / seconds:,.0f} cases/s end to end, {lines:,} output lines, peak RSS {peak:.0f} MB"
             )
+            if lines != args.cases:
+                print("MISMATCH: output lines differ from input lines")
+                return 1
+            if args.memory:
+                big = args.cases * 10
+                seconds, lines, peak_big = run_batch(_write(big, folder), jobs)
+                print(
+                    f"batch of {big:,} cases, --jobs {jobs}: {seconds:.2f} s, {big / seconds:,.0f} cases/s, "
+                    f"peak RSS {peak_big:.0f} MB (vs {peak:.0f} MB for {args.cases:,})"
+                )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 
 

@@ -7,12 +7,15 @@ every generated case; its speed is the floor Python can reach.
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
 import chinese_calendar
+import orjson
 
 from engine.money import amount_in_words
 
@@ -273,3 +276,20 @@ def decide(case: dict[str, Any]) -> dict[str, Any]:
         "fee": {"status": fee.pop("status"), **fee},
         "flags": sorted(flags),
     }
+
+
+def main() -> int:
+    """JSON Lines of cases in, the oracle's decisions out: the floor of the batch, end to end.
+
+    Run: ``python -m bench.oracle < cases.jsonl > decisions.jsonl`` (no validation, no trace).
+    """
+    out = sys.stdout.buffer
+    for line in sys.stdin.buffer:
+        if line.strip():
+            out.write(orjson.dumps(decide(json.loads(line, parse_float=Decimal)), default=str) + b"\n")
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
