@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from api import db
 from api._http import BodyLimitMiddleware, contract_errors
+from api.auth import TokenLookup
 from api.errors import ApiError
 from api.routes import (
     audit,
@@ -61,6 +62,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     start()  # register every rule version's durable_rules ruleset now, in one thread (adapter rule 3)
     db.check_schema(app.state.engine)
     yield
+    app.state.tokens.close()
     app.state.engine.dispose()
 
 
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = db.make_engine(settings.effective_database_url)
+    app.state.tokens = TokenLookup(app.state.engine)  # connects on the first request
     for module in (health, evaluate, cases, scores, decisions, registries, rulebook, audit, templates):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -83,6 +84,14 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}{API}"
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server's live processes (its process group).
+
+        Requests/s on a machine shared with other work say how much of the machine the benchmark got;
+        CPU seconds per request say what a request costs, which contention changes much less.
+        """
+        return process_group_cpu_seconds(self.process.pid)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -97,6 +106,28 @@ class Server:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+def process_group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU seconds of the live processes in process group ``pgid`` (Linux ``/proc``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[2]) == pgid:  # fields after "(comm)": state ppid pgrp ... utime(11) stime(12)
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU seconds of this process's finished children (e.g. every wrk run so far)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def start_server(env: dict[str, str], workers: int, log: Path, timeout: float = 90.0) -> Server:

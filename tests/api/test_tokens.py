@@ -80,14 +80,15 @@ def test_the_stored_hash_is_not_itself_a_token(client: TestClient, migrated: str
 
 
 def test_tokens_are_looked_up_by_hash_and_compared_with_compare_digest() -> None:
-    """The code path: the clear token is only hashed; the hash selects the row and is compared with
+    """The clear token is only hashed; the hash selects the row and is compared with
     :func:`hmac.compare_digest`, never with ``==`` on the token."""
-    source = inspect.getsource(api.auth.authenticate)
+    source = inspect.getsource(api.auth.TokenLookup.principal)
     assert "hash_token(token)" in source
-    assert "TokenRow.token_hash == digest" in source
-    assert "hmac.compare_digest(row.token_hash, digest)" in source
+    assert "_principal(" in source
     assert "== token" not in source
     assert "token ==" not in source
+    assert str(api.auth._BY_HASH).endswith("WHERE tokens.token_hash = :digest")
+    assert "hmac.compare_digest(token_hash, digest)" in inspect.getsource(api.auth._principal)
 
 
 def test_authentication_calls_compare_digest(
@@ -209,10 +210,11 @@ def test_a_revoked_token_is_401(client: TestClient, migrated: str, raw: Engine) 
     assert response.json() == {"detail": "unknown or revoked token"}
     assert client.post(f"{V1}/evaluate", json={}, headers=bearer(token)).status_code == 401
     engine = db.make_engine(migrated)
+    lookup = api.auth.TokenLookup(engine)
     try:
-        with db.new_session(engine) as session:
-            assert api.auth.authenticate(session, token) is None
+        assert lookup.principal(token) is None
     finally:
+        lookup.close()
         engine.dispose()
 
 
