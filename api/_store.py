@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -13,6 +13,7 @@ from api.errors import ConflictError
 from api.tables import AuditRow
 
 if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement, Select
     from sqlmodel.sql.expression import SelectOfScalar
 
     from api.auth import Principal
@@ -56,3 +57,28 @@ def paginate(
     total = session.execute(counting).scalar_one()
     rows = list(session.exec(statement.limit(limit).offset(offset)).all())
     return rows, int(total)
+
+
+def count_statement(statement: Select[Any], *, limit: int | ColumnElement[int] | None) -> Select[int]:
+    """``SELECT count(*)`` of a query's rows, stopping after ``limit`` of them (``None``: all).
+
+    The capped count is ``SELECT count(*) FROM (SELECT 1 FROM ... WHERE ... LIMIT n)``: the database
+    stops after ``n`` matching index entries, however many rows match. Count up to ``cap + 1`` to
+    tell "exactly ``cap``" from "more than ``cap``" (:func:`capped_total`).
+    """
+    if limit is None:
+        return statement.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
+    matching = (
+        statement.order_by(None)
+        .with_only_columns(literal_column("1"), maintain_column_froms=True)
+        .limit(limit)
+        .subquery()
+    )
+    return select(func.count()).select_from(matching)
+
+
+def capped_total(counted: int, cap: int | None) -> tuple[int, bool]:
+    """The total to show for a count made up to ``cap + 1`` (``None``: all), and whether it is exact."""
+    if cap is None or counted <= cap:
+        return counted, True
+    return cap, False

@@ -8,14 +8,15 @@ anything raised before the commit leaves nothing behind.
 from __future__ import annotations
 
 import copy
+import functools
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func
-from sqlalchemy.orm import defer
+from sqlalchemy import Integer, bindparam, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from api import registry
-from api._store import add_audit, commit_new, paginate
+from api._store import add_audit, capped_total, commit_new, count_statement, paginate
 from api.auth import CLI, Principal, can_read_case, check_score_write, hash_token, member_ids, new_token
 from api.db import begin_write
 from api.errors import ConflictError, ForbiddenError, NotFoundError, PreconditionRequiredError
@@ -35,6 +36,8 @@ from engine.errors import CaseError
 from engine.validate import parse_case
 
 if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement, Select
+
     from engine.models import Case
 
 _TOKEN_ID_CHARS = 64
@@ -141,28 +144,116 @@ def get_case(*, session: Session, case_id: str, principal: Principal) -> CasePub
     return public(case_row(session, case_id, principal))
 
 
-def list_cases(*, session: Session, principal: Principal, query: CaseQuery) -> Page[CaseSummary]:
-    """A page of the cases the principal may read, filtered, in ``case_id`` order."""
-    # The list shows summary columns only: never load (or JSON-decode) the case bodies.
-    body: Any = CaseRow.body  # an instrumented column attribute at run time
-    statement = select(CaseRow).options(defer(body)).where(col(CaseRow.archived).is_(query.archived))
-    if principal.role == "expert":
-        mine = select(CaseMemberRow.case_id).where(CaseMemberRow.member_id == (principal.expert_id or ""))
-        statement = statement.where(col(CaseRow.case_id).in_(mine))
-    elif principal.role == "project_unit":
-        statement = statement.where(CaseRow.project_unit == (principal.unit_name or ""))
-    for field in ("year", "eligibility", "assessment", "fee", "grade"):
-        value = getattr(query, field)
-        if value is not None:
-            statement = statement.where(getattr(CaseRow, field) == value)
-    if query.agency is not None:
-        statement = statement.where(CaseRow.agency_code == query.agency)
-    rows, total = paginate(
-        session, statement.order_by(col(CaseRow.case_id)), limit=query.limit, offset=query.offset
+# The list's columns, in CaseSummary's order (its field names are the keys): never a case body.
+_SUMMARY_COLUMNS: tuple[Any, ...] = (
+    col(CaseRow.case_id),
+    col(CaseRow.version),
+    col(CaseRow.archived),
+    col(CaseRow.year),
+    col(CaseRow.agency_code),
+    col(CaseRow.project_unit),
+    col(CaseRow.updated_at),
+    col(CaseRow.latest_decision),
+    col(CaseRow.eligibility),
+    col(CaseRow.assessment),
+    col(CaseRow.fee),
+    col(CaseRow.grade),
+)
+_SUMMARY_KEYS = tuple(CaseSummary.model_fields)
+
+
+_LIST_FILTERS: dict[str, Any] = {
+    "year": CaseRow.year,
+    "eligibility": CaseRow.eligibility,
+    "assessment": CaseRow.assessment,
+    "fee": CaseRow.fee,
+    "grade": CaseRow.grade,
+    "agency": CaseRow.agency_code,
+}
+"""The list's filters: CaseQuery field -> column."""
+
+# One statement is its own consistent snapshot: on PostgreSQL the list reads in autocommit, which
+# spares the BEGIN and ROLLBACK round trips of a transaction (SQLite keeps its own BEGIN handling).
+_READ_ONLY: dict[str, dict[str, Any]] = {"postgresql": {"isolation_level": "AUTOCOMMIT"}}
+
+
+@functools.cache
+def _list_statements(
+    role: str, archived: bool, filters: tuple[str, ...], *, after: bool, exact: bool
+) -> tuple[Select[Any], Select[int]]:
+    """The page statement (capped count first, then the summary columns) and the count on its own.
+
+    Built once per shape (the role's visibility, archived, which filters, keyset or not, exact count)
+    with bound parameters for the values: a request only binds them, and SQLAlchemy reuses the
+    compiled statement and its result metadata. The shapes are finitely many (4 roles x 2 x 2^6 x 2 x 2).
+    """
+    where: list[ColumnElement[bool]] = [col(CaseRow.archived).is_(archived)]
+    if role == "expert":
+        mine = select(CaseMemberRow.case_id).where(CaseMemberRow.member_id == bindparam("member_id"))
+        where.append(col(CaseRow.case_id).in_(mine))
+    elif role == "project_unit":
+        where.append(col(CaseRow.project_unit) == bindparam("unit_name"))
+    where.extend(_LIST_FILTERS[name] == bindparam(name) for name in filters)
+    count_limit = None if exact else bindparam("count_limit", type_=Integer)
+    counting = count_statement(sa_select(col(CaseRow.case_id)).where(*where), limit=count_limit)
+    page = sa_select(counting.scalar_subquery(), *_SUMMARY_COLUMNS).where(*where)
+    if after:
+        page = page.where(col(CaseRow.case_id) > bindparam("after"))
+    page = (
+        page.order_by(col(CaseRow.case_id))
+        .limit(bindparam("page_limit", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
     )
-    return Page[CaseSummary](
-        items=[summary(r) for r in rows], total=total, limit=query.limit, offset=query.offset
+    return page, counting
+
+
+def list_cases(*, session: Session, principal: Principal, query: CaseQuery, count_cap: int) -> dict[str, Any]:
+    """A page of the cases the principal may read, filtered, in ``case_id`` order: a ``CasePage``.
+
+    Returned as the page's JSON object (``updated_at`` as a ``datetime``), built from the selected
+    columns without models: the route writes it out as it is. One statement reads the page's
+    ``limit + 1`` rows (the extra one says whether another page follows: ``next_after``) and, as an
+    uncorrelated scalar subquery run once, the count of the matching cases (``after`` aside), capped
+    at ``offset + max(count_cap, limit + 1)`` unless ``count=exact``. Only an empty page past the
+    start needs a second statement for its total. The rows are Core rows: no ORM entities, no ORM
+    execution path.
+
+    Visibility: an expert sees the cases whose panel lists its id, a project unit its own cases,
+    the office and the auditor all.
+    """
+    filters = {name: getattr(query, name) for name in _LIST_FILTERS if getattr(query, name) is not None}
+    cap = None if query.count == "exact" else query.offset + max(count_cap, query.limit + 1)
+    page, counting = _list_statements(
+        principal.role, query.archived, tuple(filters), after=query.after is not None, exact=cap is None
     )
+    params: dict[str, Any] = {
+        **filters,
+        "member_id": principal.expert_id or "",
+        "unit_name": principal.unit_name or "",
+        "after": query.after,
+        "count_limit": None if cap is None else cap + 1,
+        "page_limit": query.limit + 1,
+        "page_offset": query.offset,
+    }
+    connection = session.connection(execution_options=_READ_ONLY.get(session.get_bind().dialect.name, {}))
+    rows = connection.execute(page, params).all()
+    if rows:
+        counted = rows[0][0]
+    elif query.after is None and query.offset == 0:
+        counted = 0
+    else:
+        counted = connection.execute(counting, params).scalar_one()
+    total, exact = capped_total(int(counted), cap)
+    more = len(rows) > query.limit
+    items = [dict(zip(_SUMMARY_KEYS, row[1:], strict=True)) for row in rows[: query.limit]]
+    return {
+        "items": items,
+        "total": total,
+        "limit": query.limit,
+        "offset": query.offset,
+        "total_exact": exact,
+        "next_after": items[-1]["case_id"] if more else None,
+    }
 
 
 def patch_case(

@@ -8,7 +8,18 @@ records, score writes, decision records, pages and audit entries.
 from datetime import date, datetime
 from typing import Any, Generic, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from api.jsondoc import plain
 from engine._types import CaseId, CreditCode, IsoDate, Name, PartyScore, Text
@@ -276,6 +287,23 @@ class CaseQuery(PageQuery):
         default=None, pattern=r"^[0-9A-Z]{18}$", description="the agency's credit code"
     )
     archived: bool = False
+    after: CaseId | None = Field(
+        default=None,
+        description="keyset paging: the cases whose case_id comes after this one (a page's next_after); "
+        "not together with an offset",
+    )
+    count: Literal["capped", "exact"] = Field(
+        default="capped",
+        description="capped: count the matching cases only up to the server's cap (KAOPING_LIST_COUNT_CAP, "
+        "see total_exact); exact: count them all (slower on large lists, for reports)",
+    )
+
+    @field_validator("after")
+    @classmethod
+    def _not_with_offset(cls, after: str | None, info: ValidationInfo) -> str | None:
+        if after is not None and info.data.get("offset"):
+            raise PydanticCustomError("after_with_offset", "after and offset cannot be used together")
+        return after
 
 
 class AuditQuery(PageQuery):
@@ -293,6 +321,18 @@ class Page(_Out, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+class CasePage(Page[CaseSummary]):
+    """One page of the case list, in ``case_id`` order.
+
+    ``total`` is exact when ``total_exact`` is true; otherwise the server stopped counting and at least
+    ``total`` cases match (ask ``count=exact`` for the exact number). ``next_after`` is the ``after`` of
+    the next page, ``null`` on the last one.
+    """
+
+    total_exact: bool
+    next_after: str | None
 
 
 class AuditEntry(_Out):

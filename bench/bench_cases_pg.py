@@ -12,10 +12,18 @@
    the cases, in the bodies too; 1 % of the cases are archived. ``decisions`` rows are not stored: the list does not read them.
    ``VACUUM (ANALYZE)`` runs after the load (as autovacuum would).
 3. ``kaoping serve --workers 2`` on that database, a finance_office token, and for each query mix
-   (no filter, year, grade, agency, year+grade, a deep offset page) first 100 requests one at a time
-   (the service time, no queueing) and then ``wrk`` for ``--seconds`` at ``--connections``.
-4. ``EXPLAIN (ANALYZE, BUFFERS)`` of the two statements the list runs (count and page), captured from
-   ``api.crud.list_cases`` itself, for every mix (``--no-explain`` to skip).
+   first 100 requests one at a time (the service time, no queueing) and then ``wrk`` for ``--seconds``
+   at ``--connections``. The mixes are what clients use: the first page with the default parameters,
+   filtered first pages (year, grade, agency, year+grade), and deep pages through keyset paging
+   (``after=<case_id>`` 90 % into the list, unfiltered and filtered). Two comparison lines are measured
+   but not held to the target: ``offset=90000`` (paging the old way) and ``count=exact`` (a report's
+   exact total of 99,000 cases).
+4. ``EXPLAIN (ANALYZE, BUFFERS)`` of the statements the list runs (the page, and the capped count
+   where the page does not settle the total), captured from ``api.crud.list_cases`` itself, for every
+   mix (``--no-explain`` to skip).
+
+Exit status: 0 when every target mix has p99 <= 100 ms under wrk, 2 when one does not, 1 when wrk saw
+a non-2xx response, or a socket error (its 2-s timeout) on a target mix.
 
 Run: ``.venv/bin/python -m bench.bench_cases_pg [--cases 100000] [--seconds 10] [--connections 32]``
 """
@@ -59,15 +67,13 @@ from engine.errors import CaseError
 from tests.support.postgres import psycopg_conninfo, temporary_postgres
 
 TARGET_P99_MS = 100.0
-# What the lead could migrate (measured with --try-indexes, created in the throwaway database only):
-# each list filter with archived first and case_id last, so that the count is an index-only scan of
-# the matching entries and the page comes in case_id order straight from the index.
+COMPARISON = "(comparison)"
+"""Mixes whose name ends so are measured but not held to the target."""
+# Candidates measured with --try-indexes (created in the throwaway database only). Migration 0003 made
+# the (archived, <filter>, case_id) indexes; year + grade is the one common pair that has to AND two
+# of them or filter one's rows on the heap.
 CANDIDATE_INDEXES = [
-    "CREATE INDEX ix_cases_archived_case_id ON cases (archived, case_id)",
-    *(
-        f"CREATE INDEX ix_cases_archived_{c}_case_id ON cases (archived, {c}, case_id)"
-        for c in ("year", "agency_code", "project_unit", "eligibility", "assessment", "fee", "grade")
-    ),
+    "CREATE INDEX IF NOT EXISTS ix_bench_archived_year_grade_case_id ON cases (archived, year, grade, case_id)",
 ]
 CASE_COLUMNS = (
     "case_id",
@@ -188,14 +194,18 @@ def mixes(info: dict[str, Any], n: int) -> list[tuple[str, str]]:
     grade = "良" if info["grades"]["良"] else info["grades"].most_common(1)[0][0]
     agency = info["agency"][0]
     deep = max(0, int(n * 0.9) // 50 * 50)
+    after = f"GEN-{max(0, deep - 1):06d}"  # the cases after it: the same ones as offset=deep
     q = urllib.parse.urlencode
     return [
-        ("no filter, first page", "/cases?" + q({"limit": 50})),
-        (f"year={year}", "/cases?" + q({"year": year, "limit": 50})),
-        (f"grade={grade}", "/cases?" + q({"grade": grade, "limit": 50})),
-        ("agency (most cases)", "/cases?" + q({"agency": agency, "limit": 50})),
-        (f"year={year}&grade={grade}", "/cases?" + q({"year": year, "grade": grade, "limit": 50})),
-        (f"offset={deep:,}", "/cases?" + q({"offset": deep, "limit": 50})),
+        ("first page (defaults)", "/cases"),
+        (f"year={year}", "/cases?" + q({"year": year})),
+        (f"grade={grade}", "/cases?" + q({"grade": grade})),
+        ("agency (most cases)", "/cases?" + q({"agency": agency})),
+        (f"year={year}&grade={grade}", "/cases?" + q({"year": year, "grade": grade})),
+        (f"after={after}", "/cases?" + q({"after": after})),
+        (f"grade={grade}&after={after}", "/cases?" + q({"grade": grade, "after": after})),
+        (f"offset={deep:,} {COMPARISON}", "/cases?" + q({"offset": deep})),
+        (f"count=exact {COMPARISON}", "/cases?" + q({"count": "exact"})),
     ]
 
 
@@ -206,6 +216,7 @@ def explain(url: str, paths: list[tuple[str, str]]) -> list[str]:
     from api import crud, db  # noqa: PLC0415
     from api.auth import Principal  # noqa: PLC0415
     from api.schemas import CaseQuery  # noqa: PLC0415
+    from api.settings import Settings  # noqa: PLC0415
 
     engine = db.make_engine(url)
     captured: list[tuple[str, Any]] = []
@@ -217,6 +228,7 @@ def explain(url: str, paths: list[tuple[str, str]]) -> list[str]:
 
     out = []
     principal = Principal(token_id=None, role="finance_office")
+    cap = Settings().list_count_cap  # the server's, read from the same environment
     try:
         for name, path in paths:
             params = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query))
@@ -225,7 +237,7 @@ def explain(url: str, paths: list[tuple[str, str]]) -> list[str]:
             event.listen(engine, "before_cursor_execute", capture)
             try:
                 with db.new_session(engine) as session:
-                    crud.list_cases(session=session, principal=principal, query=query)
+                    crud.list_cases(session=session, principal=principal, query=query, count_cap=cap)
             finally:
                 event.remove(engine, "before_cursor_execute", capture)
             out.append(f"--- {name}: {path}")
@@ -239,23 +251,23 @@ def explain(url: str, paths: list[tuple[str, str]]) -> list[str]:
     return out
 
 
-def serial(base: str, path: str, token: str, count: int) -> tuple[float, float, int]:
-    """p50 and p99 (ms) of ``count`` requests one at a time, and the total of the last page."""
-    times, total = [], 0
+def serial(base: str, path: str, token: str, count: int) -> tuple[float, float, str]:
+    """p50 and p99 (ms) of ``count`` requests one at a time, and the last page's total as shown."""
+    times, total = [], ""
     for _ in range(count):
         start = time.perf_counter()
         status, page = request("GET", base + path, token)
         times.append((time.perf_counter() - start) * 1000)
         if status != 200:
             raise RuntimeError(f"GET {path} answered {status}: {str(page)[:300]}")
-        total = page["total"]
+        total = f"{page['total']:,}" + ("" if page.get("total_exact", True) else "+")
     times.sort()
     return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))], total
 
 
 def measure(
     server: Any, paths: list[tuple[str, str]], token: str, args: argparse.Namespace, folder: Path
-) -> list[tuple[str, float, float, WrkResult, int]]:
+) -> list[tuple[str, float, float, WrkResult, str]]:
     """Per query mix: ``--serial`` requests one at a time, then wrk."""
     rows = []
     for name, path in paths:
@@ -272,7 +284,7 @@ def measure(
         errors = sum(result.socket_errors.values())
         rows.append((name, s50, s99, result, total))
         print(
-            f"{name:<24} total {total:>7,}  1-conn p50 {s50:6.1f} ms p99 {s99:6.1f} ms | "
+            f"{name:<34} total {total:>7}  1-conn p50 {s50:6.1f} ms p99 {s99:6.1f} ms | "
             f"wrk {result.rate:7,.0f} req/s p50 {result.p50_ms:6.1f} ms p99 {result.p99_ms:6.1f} ms "
             f"non-2xx {result.non_2xx} socket errors {errors} | load {result.load_before} -> {result.load_after}",
             flush=True,
@@ -280,16 +292,18 @@ def measure(
     return rows
 
 
-def table(label: str, rows: list[tuple[str, float, float, WrkResult, int]]) -> None:
+def table(label: str, rows: list[tuple[str, float, float, WrkResult, str]]) -> None:
     print(f"\n{label}")
     print(
-        f"{'query':<24}{'total':>8}{'1-conn p50':>12}{'1-conn p99':>12}{'req/s':>9}{'p50 ms':>9}"
+        f"{'query':<34}{'total':>8}{'1-conn p50':>12}{'1-conn p99':>12}{'req/s':>9}{'p50 ms':>9}"
         f"{'p99 ms':>9}  target p99 <= {TARGET_P99_MS:g} ms"
     )
     for name, s50, s99, result, total in rows:
         flag = "ok" if result.p99_ms <= TARGET_P99_MS else "SLOW"
+        if name.endswith(COMPARISON):
+            flag = f"({flag}; not a target)"
         print(
-            f"{name:<24}{total:>8,}{s50:>12.1f}{s99:>12.1f}{result.rate:>9,.0f}{result.p50_ms:>9.1f}"
+            f"{name:<34}{total:>8}{s50:>12.1f}{s99:>12.1f}{result.rate:>9,.0f}{result.p50_ms:>9.1f}"
             f"{result.p99_ms:>9.1f}  {flag}"
         )
 
@@ -311,7 +325,7 @@ def main() -> int:
         help="then create CANDIDATE_INDEXES in the throwaway database and measure again",
     )
     args = parser.parse_args()
-    results: list[tuple[str, list[tuple[str, float, float, WrkResult, int]]]] = []
+    results: list[tuple[str, list[tuple[str, float, float, WrkResult, str]]]] = []
     plans: list[str] = []
     with tempfile.TemporaryDirectory(prefix="kaoping-bench-pg-") as tmp, temporary_postgres() as url:
         folder = Path(tmp)
@@ -351,10 +365,17 @@ def main() -> int:
         print()
         print("\n".join(plans))
     measured = [r for _, rows in results for r in rows]
-    if any(r[3].non_2xx or sum(r[3].socket_errors.values()) or r[3].requests == 0 for r in measured):
+    # A comparison line (offset=90000) may time out under 32 connections; that is what it shows.
+    if any(
+        r[3].non_2xx
+        or r[3].requests == 0
+        or (sum(r[3].socket_errors.values()) and not r[0].endswith(COMPARISON))
+        for r in measured
+    ):
         print("FAILED: wrk saw non-2xx responses or socket errors (wrk's timeout is 2 s)")
         return 1
-    return 0 if all(r[3].p99_ms <= TARGET_P99_MS for r in results[0][1]) else 2
+    targets = [r for r in results[0][1] if not r[0].endswith(COMPARISON)]
+    return 0 if all(r[3].p99_ms <= TARGET_P99_MS for r in targets) else 2
 
 
 if __name__ == "__main__":

@@ -159,11 +159,29 @@ def test_the_list_filters_on_the_latest_decision_and_pages(client, office):
     first = client.get(f"{V1}/cases", params={"limit": 2, "offset": 0}, headers=office).json()
     second = client.get(f"{V1}/cases", params={"limit": 2, "offset": 2}, headers=office).json()
     assert first["total"] == second["total"] >= 4
+    assert first["total_exact"] is True  # under the default cap of 1,000
+    assert first["next_after"] == first["items"][-1]["case_id"]
+    keyset = client.get(
+        f"{V1}/cases", params={"limit": 2, "after": first["next_after"]}, headers=office
+    ).json()
+    assert keyset["items"] == second["items"]
     assert len(first["items"]) == 2
     assert {c["case_id"] for c in first["items"]}.isdisjoint({c["case_id"] for c in second["items"]})
 
 
-@pytest.mark.parametrize("params", [{"grade": "A"}, {"limit": 0}, {"limit": 501}, {"year": "x"}, {"typo": 1}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"grade": "A"},
+        {"limit": 0},
+        {"limit": 501},
+        {"year": "x"},
+        {"typo": 1},
+        {"after": "a/b"},
+        {"after": "X", "offset": 1},
+        {"count": "all"},
+    ],
+)
 def test_bad_list_parameters_are_422(client, office, params):
     """Unknown filters and bad values are named, not ignored."""
     response = client.get(f"{V1}/cases", params=params, headers=office)
