@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine._types import NO_CONTROL_PATTERN
 from engine.errors import CaseError
 from engine.models import Case
 
@@ -26,7 +27,7 @@ def contract_error(err: Mapping[str, Any], prefix: Sequence[str | int] = ()) -> 
         str(err.get("msg", "invalid")).removeprefix("Value error, "),
         str(err.get("type", "value_error")),
     )
-    if kind == "string_pattern_mismatch":  # the only string pattern is the control-character one
+    if kind == "string_pattern_mismatch" and (err.get("ctx") or {}).get("pattern") == NO_CONTROL_PATTERN:
         msg, kind = CONTROL_MESSAGE, "control_character"
     tail = (err.get("ctx") or {}).get("loc_tail")
     if isinstance(tail, (list, tuple)):
