@@ -117,8 +117,10 @@ class TokenLookup:
     the row, so a revoked token is refused on the very next request, in every worker.
 
     The connection is taken from the engine's pool once and kept until :meth:`close`: a lookup on the
-    event loop must never wait for a pool slot (sessions give theirs back on the event loop). Each
-    lookup ends its read transaction (``rollback``; on SQLite, in autocommit, that is a no-op). A
+    event loop must never wait for a pool slot (sessions give theirs back on the event loop). On
+    PostgreSQL it runs in autocommit while held (one round trip per lookup instead of BEGIN, SELECT and
+    ROLLBACK; restored before it goes back to the pool); elsewhere each lookup ends its read transaction
+    (``rollback``; on SQLite, in autocommit, that is a no-op). A
     connection that fails is invalidated; a lost one is replaced once, then the error is raised as
     SQLAlchemy's (an ``OperationalError`` is answered 503 like any other database outage).
     """
@@ -129,6 +131,7 @@ class TokenLookup:
         self._sql = str(compiled)
         self._positional = compiled.positional
         self._connection: PoolProxiedConnection | None = None
+        self._autocommit = engine.dialect.name == "postgresql"
         self._lock = threading.Lock()  # one lookup at a time on the connection, whichever thread asks
 
     def principal(self, token: str) -> Principal | None:
@@ -154,12 +157,17 @@ class TokenLookup:
         """Give the connection back to the pool (the app's shutdown)."""
         with self._lock:
             if self._connection is not None:
+                if self._autocommit:
+                    self._connection.dbapi_connection.autocommit = False  # type: ignore[union-attr]
                 self._connection.close()
                 self._connection = None
 
     def _fetch(self, params: Any) -> Sequence[Any] | None:
         if self._connection is None:
-            self._connection = self._engine.raw_connection()
+            connection = self._engine.raw_connection()
+            if self._autocommit:
+                connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
+            self._connection = connection
         connection = self._connection
         cursor = connection.cursor()
         try:
@@ -167,7 +175,8 @@ class TokenLookup:
             row: Sequence[Any] | None = cursor.fetchone()
         finally:
             cursor.close()
-        connection.rollback()
+        if not self._autocommit:
+            connection.rollback()
         return row
 
     def _discard(self, exc: Any) -> bool:

@@ -124,6 +124,27 @@ def test_close_gives_the_connection_back_and_a_later_lookup_reconnects(
     assert lookup.principal(token) is not None
 
 
+def test_on_postgresql_the_held_connection_reads_in_autocommit_and_goes_back_clean(
+    migrated: str, engine: Engine, lookup: TokenLookup
+) -> None:
+    """PostgreSQL: one round trip per lookup (no BEGIN/ROLLBACK), and the pool gets back a connection
+    in its usual transactional mode. SQLite keeps the driver's own mode."""
+    token = make_token(migrated, "finance_office")
+    assert lookup.principal(token) is not None
+    held = lookup._connection
+    assert held is not None
+    driver = held.dbapi_connection
+    postgres = engine.dialect.name == "postgresql"
+    if postgres:
+        assert driver.autocommit is True  # type: ignore[union-attr]
+    lookup.close()
+    if postgres:
+        assert driver.autocommit is False  # type: ignore[union-attr]
+    with engine.connect() as connection:  # the pool's connection works transactionally as before
+        assert connection.execute(text("SELECT 1")).scalar_one() == 1
+        assert connection.in_transaction()
+
+
 def test_the_app_closes_its_lookup_on_shutdown(app: Any, office: dict[str, str]) -> None:
     """After the lifespan ends the app holds no connection of the lookup's."""
     with TestClient(app) as client:
