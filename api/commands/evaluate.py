@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import multiprocessing
 import os
 import signal
@@ -141,11 +142,14 @@ def _decided(source: Iterable[bytes], jobs: int) -> Iterator[tuple[bytes, str | 
     ``IN_FLIGHT_PER_JOB`` chunks per worker are queued, so a batch of any size reads its input as it goes.
     """
     lines = _numbered(source)
+    start()
     if jobs == 1:
         for number, line in lines:
             yield decide_line(number, line)
         return
-    start()
+    # The rule sets and modules live as long as the batch: frozen, the collector never touches them,
+    # so the forked workers keep sharing those pages (Python docs, gc.freeze) instead of copying them.
+    gc.freeze()
     with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init) as pool:
         pending: deque[AsyncResult[list[tuple[bytes, str | None]]]] = deque()
         while chunk := list(islice(lines, CHUNK)):
