@@ -9,6 +9,8 @@ import os
 import signal
 import sys
 from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -16,12 +18,11 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import orjson
 
 from api import jsonio
-from engine import CaseError, start
+from engine import CaseError, KaopingError, start
 from engine.validate import case_id_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
-    from multiprocessing.pool import AsyncResult
 
 CHUNK = 100
 """Lines a worker decides per task: enough to amortise the hand-over, few enough to keep order cheap."""
@@ -150,14 +151,22 @@ def _decided(source: Iterable[bytes], jobs: int) -> Iterator[tuple[bytes, str | 
     # The rule sets and modules live as long as the batch: frozen, the collector never touches them,
     # so the forked workers keep sharing those pages (Python docs, gc.freeze) instead of copying them.
     gc.freeze()
-    with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init) as pool:
-        pending: deque[AsyncResult[list[tuple[bytes, str | None]]]] = deque()
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init)
+    pending: deque[Future[list[tuple[bytes, str | None]]]] = deque()
+    try:
         while chunk := list(islice(lines, CHUNK)):
-            pending.append(pool.apply_async(_decide_chunk, (chunk,)))
+            pending.append(pool.submit(_decide_chunk, chunk))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                yield from pending.popleft().get()
+                yield from pending.popleft().result()
         while pending:
-            yield from pending.popleft().get()
+            yield from pending.popleft().result()
+    except BrokenProcessPool:
+        # A worker died (killed, or a crash in native code): stop rather than wait for it forever.
+        msg = "a worker process died; the batch stopped (the lines written so far are complete)"
+        raise KaopingError(msg) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_batch(source: Iterable[bytes], sink: BinaryIO, jobs: int = 1) -> int:

@@ -1,8 +1,10 @@
-"""The ``kaoping`` command line, run as a real process."""
+"""The ``kaoping`` command line, run as a real process (the batch's worker-failure path in-process)."""
 
 from __future__ import annotations
 
 import fcntl
+import gc
+import io
 import json
 import os
 import pty
@@ -13,6 +15,8 @@ import termios
 from pathlib import Path
 
 import pytest
+
+from engine.errors import KaopingError
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "QB-2024-007.case.json"
@@ -133,6 +137,29 @@ def test_jsonl_batch_in_worker_processes_writes_the_same_bytes_in_order() -> Non
     ids = [json.loads(line)["case_id"] for line in two.stdout.splitlines()]
     assert ids[:4] == ["QB-0000", None, "QB-BAD-0", "QB-0001"]
     assert len(ids) == 1000 + 2 * 11  # and after cases 0, 97, ..., 970: garbage and a bad case
+
+
+def test_a_worker_that_dies_stops_the_batch_with_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-batch (here: it exits on one line) ends the batch with KaopingError, not a hang."""
+    from api.commands import evaluate as command  # noqa: PLC0415 - the module under test, in-process
+
+    decide = command.decide_line
+
+    def dies_on_crash(number: int, line: bytes) -> tuple[bytes, str | None]:
+        if b"CRASH" in line:
+            os._exit(3)
+        return decide(number, line)
+
+    monkeypatch.setattr(command, "decide_line", dies_on_crash)  # the forked workers inherit it
+    good = EXAMPLE.read_bytes().replace(b"\n", b"") + b"\n"
+    lines = [good] * 250 + [b'{"case_id": "CRASH"}\n'] + [good] * 250
+    sink = io.BytesIO()
+    try:
+        with pytest.raises(KaopingError, match="a worker process died"):
+            command.run_batch(lines, sink, jobs=2)
+    finally:
+        gc.unfreeze()  # run_batch froze this test process's objects before forking
+    assert sink.getvalue().count(b"\n") <= 200  # only whole chunks before the dead one were written
 
 
 @pytest.mark.parametrize(
