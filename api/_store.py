@@ -53,8 +53,7 @@ def paginate(
     The count keeps the query's FROM and WHERE but selects no columns (``SELECT count(*) FROM cases
     WHERE ...``), so PostgreSQL can count from an index alone instead of a subquery of whole rows.
     """
-    counting = statement.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
-    total = session.execute(counting).scalar_one()
+    total = session.execute(count_statement(statement, limit=None)).scalar_one()
     rows = list(session.exec(statement.limit(limit).offset(offset)).all())
     return rows, int(total)
 

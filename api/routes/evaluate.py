@@ -12,11 +12,10 @@ from engine import evaluate as decide
 from engine.models import Decision
 
 router = make_router("evaluate", responses=PROTECTED)
-PATH = "/evaluate"
 
 
 @router.post(
-    PATH,
+    "/evaluate",
     response_model=Decision,
     openapi_extra=json_request_body("Case", example=example_case()),
 )
