@@ -6,8 +6,12 @@ Adapter rules (docs/durable-rules.md §1.9, plus what we measured ourselves):
 2. Each version gets its own Host whose ``_run`` is a no-op: no dispatcher thread, no timers.
 3. Rulesets are registered eagerly, when the adapter is built (at start-up), in one thread.
 4. One process-wide lock serialises every engine call; scale out with worker processes.
-5. A fresh sid per evaluation (a counter: it only has to be unique among live states, and there is at
-   most one, under the lock), ``delete_state`` in ``finally`` (flat memory, no 1,024-sid cap).
+5. One sid per engine, reused: each evaluation asserts its fact, drains the agenda and retracts the same
+   fact, which leaves the sid's state empty for the next case (measured: 93 → 55 µs per case against a
+   fresh sid and ``delete_state`` each time, since durable_rules allocates ~100 KB for every new state;
+   RSS flat). If anything fails on the way, the state is deleted and the next case gets a fresh sid
+   (a counter), so a half-drained agenda or a fact left behind can never meet the next case; a live sid
+   at a time means no 1,024-sid cap.
 6. Consequents do nothing at all: the rete network decides which rules match, and the adapter drains
    the resulting agenda itself (``start_action_for_state`` / ``complete_and_start_action``), reading
    only the rule names. No Python code runs inside the engine, so none can fail, block or do I/O, and
@@ -85,6 +89,7 @@ class DurableEngine:
         definition[SENTINEL] = {"all": [{"m": {MARKER[0]: MARKER[1]}}], "run": SENTINEL}
         self._names = frozenset(compiled.definition)
         self._sids = itertools.count(1)
+        self._sid = str(next(self._sids))
         with _LOCK:
             self._host = _QuietHost()
             self._host.set_rulesets({RULESET: definition})
@@ -92,29 +97,25 @@ class DurableEngine:
             self._handle = self._ruleset._handle  # noqa: SLF001 - the native ruleset handle
 
     def fire(self, fact: dict[str, Any]) -> list[str]:
-        """Assert one case fact under a fresh sid and return the matched rule names, sorted."""
+        """Assert one case fact, drain the agenda, retract the fact; the matched rule names, sorted."""
         _check_fact(fact)
         with _LOCK:
-            sid = str(next(self._sids))
-            text = orjson.dumps({**fact, MARKER[0]: MARKER[1], "sid": sid}).decode()
+            text = orjson.dumps({**fact, MARKER[0]: MARKER[1], "sid": self._sid}).decode()
             try:
                 fired = self._drain(text)
-            except EngineError:
-                raise
+                _checked(_native.retract_fact(self._handle, text), "retract")
             except Exception as exc:
+                self._discard_state()
+                if isinstance(exc, EngineError):
+                    raise
                 raise EngineError(f"durable_rules failed: {exc}") from exc
-            finally:
-                self._delete(sid)
         if SENTINEL not in fired:
             raise EngineError("durable_rules did not process the fact (sentinel missing)")
         fired.discard(SENTINEL)
         return sorted(fired)
 
     def _drain(self, text: str) -> set[str]:
-        result = _native.assert_fact(self._handle, text)
-        if result[0] != 0:
-            raise EngineError(f"durable_rules refused the fact (code {result[0]})")
-        state_handle = result[1]
+        state_handle = _checked(_native.assert_fact(self._handle, text), "assert")
         fired: set[str] = set()
         started = _native.start_action_for_state(self._handle, state_handle)
         if not started:
@@ -125,11 +126,20 @@ class DurableEngine:
             message = _native.complete_and_start_action(self._handle, state_handle)
         return fired
 
-    def _delete(self, sid: str) -> None:
+    def _discard_state(self) -> None:
+        """After a failure: delete the sid's state and move on to a fresh sid (adapter rule 5)."""
+        sid, self._sid = self._sid, str(next(self._sids))
         try:
             _native.delete_state(self._handle, sid)
         except Exception as exc:
             raise EngineError(f"durable_rules could not delete state {sid}: {exc}") from exc
+
+
+def _checked(result: tuple[int, int], what: str) -> int:
+    """The state handle of a native assert/retract, or EngineError with durable_rules' code."""
+    if result[0] != 0:
+        raise EngineError(f"durable_rules refused to {what} the fact (code {result[0]})")
+    return result[1]
 
 
 def _check_fact(fact: dict[str, Any]) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import durable_rules_engine as native
 import pytest
 
+from engine import _durable
 from engine._durable import DurableEngine
 from engine.errors import EngineError
 from rules.rulesets._registry import Effect
@@ -62,10 +64,36 @@ def test_a_refused_fact_is_loud() -> None:
 
 
 def test_more_than_1024_evaluations_do_not_hit_the_sid_cap() -> None:
-    """delete_state in finally keeps the live-sid count at zero."""
+    """One reused sid (and a fresh one only after a failure) keeps the live-sid count at one."""
     engine = _tiny()
     for i in range(1500):
         assert engine.fire({"x": i % 20, "flag": False}) == (["k000"] if i % 20 >= 10 else [])
+
+
+def test_each_case_leaves_the_reused_sid_empty() -> None:
+    """The fact is retracted after the agenda is drained: nothing of one case meets the next (rule 5)."""
+    engine = _tiny()
+    for fact in ({"x": 12, "flag": True}, {"x": 12, "flag": True}, {"x": 3, "flag": False}):
+        sid = engine._sid
+        assert engine.fire(fact) == (["k000", "k001"] if fact["flag"] else [])
+        assert engine._sid == sid
+        assert native.get_facts(engine._handle, sid) == "[]"
+
+
+def test_a_failure_deletes_the_state_and_the_next_case_gets_a_fresh_sid(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fact that could not be retracted must not stay in the sid the next case uses (rule 5)."""
+    engine = _tiny()
+    sid = engine._sid
+    with monkeypatch.context() as patch:
+        patch.setattr(_durable._native, "retract_fact", lambda *_: (99, 0))
+        with pytest.raises(EngineError, match="refused to retract the fact"):
+            engine.fire({"x": 12, "flag": True})
+    assert engine._sid != sid
+    with pytest.raises(native.error, match="309"):  # 309: no such state, it was deleted
+        native.get_facts(engine._handle, sid)
+    assert engine.fire({"x": 12, "flag": True}) == ["k000", "k001"]
 
 
 def test_floats_decimals_and_nested_values_never_enter_the_engine() -> None:
