@@ -23,6 +23,7 @@ from rules._loader import (
 )
 from rules._yaml import read_yaml
 from rules.schema import CatalogueFile, CatalogueRule, Citation, ParameterFile, Source, VersionsFile
+from rules.wording import printf_style
 
 
 def _json_default(value: Any) -> Any:
@@ -105,6 +106,11 @@ class Rulebook:
                     raise RulebookError(
                         str(path), f"{rule.id}.detail", f"needs wording for {sorted(expected)}"
                     )
+                for outcome, wording in rule.detail.items():
+                    try:
+                        printf_style(wording)
+                    except ValueError as exc:
+                        raise RulebookError(str(path), f"{rule.id}.detail.{outcome}", str(exc)) from None
             out[family] = [(cat, r) for r in cat.rules]
         return out
 

@@ -150,6 +150,11 @@ BAD_DATA: list[tuple[str, Callable[[Path], None], str]] = [
         ),
         "unknown parameter panel.max_members",
     ),
+    (
+        "wording with a blank that is not a plain name",
+        lambda r: _edit(r / "catalogue/eligibility.yaml", "订单号{order_no}", "订单号{order_no!r}"),
+        "ELG-02.detail.held",
+    ),
 ]
 
 
