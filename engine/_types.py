@@ -27,6 +27,19 @@ _DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CASE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
+# Valid texts already read, per type: scores, weights and dates repeat across cases (a score on a 0-100
+# scale with at most two decimals has 10,001 values), and Decimal and date objects are immutable, so a
+# repeated text costs one dict look-up instead of a pattern match and a conversion. Bounded: a table
+# that reaches _KNOWN_LIMIT entries is emptied and fills again.
+_KNOWN_LIMIT = 20_000
+
+
+def _remember(known: dict[str, Any], text: str, value: Any) -> None:
+    if len(known) >= _KNOWN_LIMIT:
+        known.clear()
+    known[text] = value
+
+
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -88,15 +101,24 @@ def _percent_range(value: Decimal) -> Decimal:
     return value
 
 
+_KNOWN_DATES: dict[str, date] = {}
+
+
 def _iso_date(value: Any) -> date:
+    if type(value) is str:
+        known = _KNOWN_DATES.get(value)
+        if known is not None:
+            return known
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _ISO_DATE.match(value):
         raise PydanticCustomError("date_format", "must be a date written YYYY-MM-DD")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise PydanticCustomError("date_value", "is not a real calendar date") from exc
+    _remember(_KNOWN_DATES, value, day)
+    return day
 
 
 def _case_id(value: str) -> str:
@@ -114,13 +136,19 @@ def credit_code_check_character(first17: str) -> str:
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
+_KNOWN_CREDIT_CODES: dict[str, str] = {}
+
+
 def _credit_code(value: str) -> str:
+    if value in _KNOWN_CREDIT_CODES:
+        return value
     if len(value) != 18 or any(ch not in CREDIT_CODE_ALPHABET for ch in value):
         raise PydanticCustomError(
             "credit_code_format", "must be 18 upper-case characters of 0-9A-HJ-NPQRTUWXY"
         )
     if credit_code_check_character(value[:17]) != value[17]:
         raise PydanticCustomError("credit_code_check", "has a wrong check character (GB 32100-2015)")
+    _remember(_KNOWN_CREDIT_CODES, value, value)
     return value
 
 
@@ -146,9 +174,11 @@ def _number(*, places: int, low: Decimal, high: Decimal | None, low_inclusive: b
 
     A decimal string (how the contract's examples write numbers, so the common case) is parsed and its
     precision read off the text by one match of a pattern that allows ``places`` decimals and any
-    trailing zeros ("88.50" has one decimal); anything else goes the general way.
+    trailing zeros ("88.50" has one decimal); anything else goes the general way. Texts that passed
+    are remembered (``_remember``), so a repeated score or weight costs one look-up.
     """
     quantum = Decimal(1).scaleb(-places)
+    known: dict[str, Decimal] = {}
     precise_text = re.compile(rf"^[+-]?(\d+(\.\d{{0,{places}}}0*)?|\.\d{{1,{places}}}0*)$")
     in_range = _range(low, high, low_inclusive=low_inclusive)
 
@@ -158,10 +188,15 @@ def _number(*, places: int, low: Decimal, high: Decimal | None, low_inclusive: b
         )
 
     def check(value: Any) -> Decimal:
-        if type(value) is str and precise_text.match(value) is not None:
-            number = Decimal(value)
-            in_range(number)
-            return number
+        if type(value) is str:
+            number = known.get(value)
+            if number is not None:
+                return number
+            if precise_text.match(value) is not None:
+                number = Decimal(value)
+                in_range(number)
+                _remember(known, value, number)
+                return number
         number = _to_decimal(value)  # refuses what is not a number at all
         in_range(number)
         if type(value) is str:  # a well-formed decimal string that failed the precise pattern
