@@ -33,6 +33,7 @@ class Evaluator:
         self._engines = {rs.version: DurableEngine(compile_ruleset(rs)) for rs in self.rulebook.versions}
         self._writers = {rs.version: TraceWriter(rs) for rs in self.rulebook.versions}
         self._families = {rs.version: _rule_ids_by_family(rs) for rs in self.rulebook.versions}
+        self._effects = {version: _effects_by_name(engine) for version, engine in self._engines.items()}
 
     def version_for(self, case: Case) -> RuleSet:
         """The version in force on the commission date (rulebook §0), or a CaseError before the first."""
@@ -64,7 +65,9 @@ class Evaluator:
             exc.case_id = case.case_id
             raise
         engine = self._engines[rs.version]
-        outcomes, sets = _apply(engine, engine.fire(facts.engine))
+        outcomes, sets = _apply(
+            engine.compiled.defaults, self._effects[rs.version], engine.fire(facts.engine)
+        )
         decision = _assemble(case, rs, facts, outcomes, sets, self._families[rs.version])
         wording = _wording(case, facts, decision, outcomes, sets)
         decision["trace"] = self._writers[rs.version].write(outcomes, facts.trace, wording)
@@ -79,24 +82,38 @@ def _rule_ids_by_family(rs: RuleSet) -> dict[str, tuple[str, ...]]:
     return {family: tuple(sorted(ids)) for family, ids in families.items()}
 
 
-def _apply(engine: DurableEngine, fired: list[str]) -> tuple[dict[str, str], dict[str, Any]]:
+# Per durable rule name: the (rule, outcome) pairs and the (key, value) decision values it records.
+_Effects = dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, Any], ...]]]
+
+
+def _effects_by_name(engine: DurableEngine) -> _Effects:
+    """The effect table flattened once per version, so applying a fired rule is two short loops."""
+    return {
+        name: (
+            tuple((e.rule, e.outcome) for e in effects if e.rule is not None and e.outcome is not None),
+            tuple(pair for e in effects for pair in e.sets),
+        )
+        for name, effects in engine.compiled.effects.items()
+    }
+
+
+def _apply(
+    defaults: dict[str, str], effects: _Effects, fired: list[str]
+) -> tuple[dict[str, str], dict[str, Any]]:
     """Turn the fired durable rules into rule outcomes and decision values; conflicts are engine bugs."""
-    compiled = engine.compiled
-    outcomes = dict(compiled.defaults)
+    outcomes = dict(defaults)
     decided: dict[str, str] = {}
     sets: dict[str, Any] = {}
     for name in fired:
-        for effect in compiled.effects[name]:
-            if effect.rule is not None and effect.outcome is not None:
-                if decided.get(effect.rule, effect.outcome) != effect.outcome:
-                    raise EngineError(
-                        f"{effect.rule} decided both {decided[effect.rule]} and {effect.outcome}"
-                    )
-                decided[effect.rule] = outcomes[effect.rule] = effect.outcome
-            for key, value in effect.sets:
-                if sets.get(key, value) != value:
-                    raise EngineError(f"{key} decided both {sets[key]} and {value}")
-                sets[key] = value
+        rule_outcomes, values = effects[name]
+        for rule, outcome in rule_outcomes:
+            if decided.get(rule, outcome) != outcome:
+                raise EngineError(f"{rule} decided both {decided[rule]} and {outcome}")
+            decided[rule] = outcomes[rule] = outcome
+        for key, value in values:
+            if sets.get(key, value) != value:
+                raise EngineError(f"{key} decided both {sets[key]} and {value}")
+            sets[key] = value
     return outcomes, sets
 
 

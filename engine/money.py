@@ -43,6 +43,9 @@ _FRACTION_RE = re.compile(
 )
 
 
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(8))  # 1, 0.1, ... 0.0000001
+
+
 def quantize(value: Decimal, places: int) -> Decimal:
     """Round ``value`` half-up to ``places`` decimals (rulebook §4 ASM-02, §5 FEE-03/FEE-04).
 
@@ -64,7 +67,8 @@ def quantize(value: Decimal, places: int) -> Decimal:
     if places < 0:
         raise ValueError(f"places must be >= 0, got {places}")
     try:
-        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        quantum = _QUANTA[places] if places < len(_QUANTA) else Decimal(1).scaleb(-places)
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
     except InvalidOperation as exc:
         raise ValueError(f"cannot round {value} to {places} places") from exc
 
