@@ -16,15 +16,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 import sqlalchemy
 from sqlalchemy import bindparam
-from sqlalchemy import exc as sa_exc
 from sqlmodel import col
 
+from api._held import CompiledRead, HeldConnection
 from api.errors import ForbiddenError
 from api.roles import EVERYONE, OFFICE, READ_ALL, ROLES, SCORERS
 from api.tables import TokenRow
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from sqlalchemy import Engine
-    from sqlalchemy.pool import PoolProxiedConnection
 
 __all__ = [
     "EVERYONE",
@@ -109,89 +107,31 @@ _BY_HASH = sqlalchemy.select(  # SQLAlchemy's: sqlmodel's select takes at most f
 
 
 class TokenLookup:
-    """Authentication on the request path: one SELECT by token hash on a DBAPI connection of its own.
+    """Authentication on the request path: one SELECT by token hash on a connection of its own.
 
     Why not an ORM session: a session and query cost about 1 ms of CPU per request (measured on SQLite,
     ``POST /evaluate``); the same indexed lookup straight on the driver costs about 10 µs, so it can run
     on the event loop instead of hopping to a thread. There is no cache: every request reads
-    the row, so a revoked token is refused on the very next request, in every worker.
-
-    The connection is taken from the engine's pool once and kept until :meth:`close`: a lookup on the
-    event loop must never wait for a pool slot (sessions give theirs back on the event loop). On
-    PostgreSQL it runs in autocommit while held (one round trip per lookup instead of BEGIN, SELECT and
-    ROLLBACK; restored before it goes back to the pool); elsewhere each lookup ends its read transaction
-    (``rollback``; on SQLite, in autocommit, that is a no-op). A
-    connection that fails is invalidated; a lost one is replaced once, then the error is raised as
-    SQLAlchemy's (an ``OperationalError`` is answered 503 like any other database outage).
+    the row, so a revoked token is refused on the very next request, in every worker. The connection,
+    its autocommit, and a lost one replaced: :class:`api._held.HeldConnection`.
     """
 
     def __init__(self, engine: Engine) -> None:
-        compiled = _BY_HASH.compile(dialect=engine.dialect)
-        self._engine = engine
-        self._sql = str(compiled)
-        self._positional = compiled.positional
-        self._connection: PoolProxiedConnection | None = None
-        self._autocommit = engine.dialect.name == "postgresql"
-        self._lock = threading.Lock()  # one lookup at a time on the connection, whichever thread asks
+        self._held = HeldConnection(engine)
+        self._by_hash = CompiledRead(_BY_HASH, engine.dialect)
 
     def principal(self, token: str) -> Principal | None:
         """The principal of a bearer token, or ``None`` for an unknown or revoked one."""
         if not token or len(token) > _MAX_TOKEN_CHARS:
             return None
         digest = hash_token(token)
-        params: Any = (digest,) if self._positional else {"digest": digest}
-        with self._lock:
-            try:
-                row = self._fetch(params)
-            except self._engine.dialect.loaded_dbapi.Error as exc:
-                if not self._discard(exc):
-                    raise self._wrap(exc, params) from exc
-                try:
-                    row = self._fetch(params)  # once more, on a fresh connection
-                except self._engine.dialect.loaded_dbapi.Error as again:
-                    self._discard(again)
-                    raise self._wrap(again, params) from again
-        return _principal(row, digest)
+        values = {"digest": digest}
+        rows = self._held.read(lambda fetch: self._by_hash.all(fetch, values))
+        return _principal(rows[0] if rows else None, digest)
 
     def close(self) -> None:
         """Give the connection back to the pool (the app's shutdown)."""
-        with self._lock:
-            if self._connection is not None:
-                if self._autocommit:
-                    self._connection.dbapi_connection.autocommit = False  # type: ignore[union-attr]
-                self._connection.close()
-                self._connection = None
-
-    def _fetch(self, params: Any) -> Sequence[Any] | None:
-        if self._connection is None:
-            connection = self._engine.raw_connection()
-            if self._autocommit:
-                connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
-            self._connection = connection
-        connection = self._connection
-        cursor = connection.cursor()
-        try:
-            cursor.execute(self._sql, params)
-            row: Sequence[Any] | None = cursor.fetchone()
-        finally:
-            cursor.close()
-        if not self._autocommit:
-            connection.rollback()
-        return row
-
-    def _discard(self, exc: Any) -> bool:
-        """Invalidate the connection after ``exc``; whether ``exc`` says the connection was lost."""
-        connection, self._connection = self._connection, None
-        if connection is None:
-            return False
-        lost = self._engine.dialect.is_disconnect(exc, connection.dbapi_connection, None)
-        connection.invalidate(exc)
-        return bool(lost)
-
-    def _wrap(self, exc: Exception, params: Any) -> sa_exc.DBAPIError:
-        error = sa_exc.DBAPIError.instance(self._sql, params, exc, self._engine.dialect.loaded_dbapi.Error)
-        assert isinstance(error, sa_exc.DBAPIError)  # noqa: S101 - a DBAPI error always wraps as one
-        return error
+        self._held.close()
 
 
 def require_role(principal: Principal, roles: frozenset[str]) -> Principal:

@@ -92,11 +92,11 @@ def test_a_lost_connection_is_replaced(migrated: str, lookup: TokenLookup) -> No
     """The driver connection dies under the lookup (a restarted server): the next lookup reconnects."""
     token = make_token(migrated, "finance_office")
     assert lookup.principal(token) is not None
-    held = lookup._connection
+    held = lookup._held._connection
     assert held is not None
     held.dbapi_connection.close()
     assert lookup.principal(token) is not None
-    assert lookup._connection is not held
+    assert lookup._held._connection is not held
 
 
 def test_a_database_error_is_sqlalchemys(tmp_path: Any) -> None:
@@ -107,7 +107,7 @@ def test_a_database_error_is_sqlalchemys(tmp_path: Any) -> None:
     try:
         with pytest.raises(sa_exc.OperationalError, match="no such table"):
             lookup.principal("kp_anything")
-        assert lookup._connection is None
+        assert lookup._held._connection is None
     finally:
         lookup.close()
         engine.dispose()
@@ -120,7 +120,7 @@ def test_close_gives_the_connection_back_and_a_later_lookup_reconnects(
     token = make_token(migrated, "finance_office")
     assert lookup.principal(token) is not None
     lookup.close()
-    assert lookup._connection is None
+    assert lookup._held._connection is None
     assert lookup.principal(token) is not None
 
 
@@ -131,7 +131,7 @@ def test_on_postgresql_the_held_connection_reads_in_autocommit_and_goes_back_cle
     in its usual transactional mode. SQLite keeps the driver's own mode."""
     token = make_token(migrated, "finance_office")
     assert lookup.principal(token) is not None
-    held = lookup._connection
+    held = lookup._held._connection
     assert held is not None
     driver = held.dbapi_connection
     postgres = engine.dialect.name == "postgresql"
@@ -149,8 +149,8 @@ def test_the_app_closes_its_lookup_on_shutdown(app: Any, office: dict[str, str])
     """After the lifespan ends the app holds no connection of the lookup's."""
     with TestClient(app) as client:
         assert client.post(f"{V1}/evaluate", json=EXAMPLE, headers=office).status_code == 200
-        assert app.state.tokens._connection is not None
-    assert app.state.tokens._connection is None
+        assert app.state.tokens._held._connection is not None
+    assert app.state.tokens._held._connection is None
 
 
 def _nested(levels: int) -> Any:
