@@ -1,0 +1,82 @@
+"""JSON in (api/jsonio.py): msgspec's reading is the standard library's, exact decimals included."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from api import jsonio
+
+
+def _stdlib(text: str | bytes) -> Any:
+    return json.loads(text, parse_float=Decimal, parse_constant=jsonio._reject_constant)
+
+
+def _typed(value: Any) -> Any:
+    """The value with every leaf's type beside it (Decimal("1.0") == 1 must not pass for equal)."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return (type(value).__name__, str(value))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"fee": 80000.50, "score": 88, "text": "\\u4e03\\u5b9d"}',
+        b'{"big": 123456789012345678901234567890, "neg": -0, "exp": 1E2, "tiny": 1e-400}',
+        b'{"a": 1, "a": 2}',
+        b'  [1.0, -0.0, 1e999, "x"]  ',
+        '{"名称": "七宝镇"}'.encode(),
+        b'\xef\xbb\xbf{"bom": 1}',
+        '{"utf16": 1.5}'.encode("utf-16"),
+        b'{"surrogate": "\\ud800"}',
+    ],
+)
+def test_values_are_the_standard_librarys(text: bytes) -> None:
+    """Same values and types as json.loads(parse_float=Decimal), also where only the stdlib reads it."""
+    assert _typed(jsonio.loads(text)) == _typed(_stdlib(text))
+
+
+@pytest.mark.parametrize(
+    "text", [b'{"fee": NaN}', b'{"fee": Infinity}', b"{", b"", b'{"a": 1} x', b'{"a": "\xff"}', b"[1,]"]
+)
+def test_bad_json_fails_with_the_standard_librarys_error(text: bytes) -> None:
+    """Refused input raises what json.loads raises, with its message."""
+    with pytest.raises(ValueError) as ours:
+        jsonio.loads(text)
+    with pytest.raises(ValueError) as theirs:
+        _stdlib(text)
+    assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
+
+
+_NUMBER_TEXT = st.from_regex(r"-?(0|[1-9][0-9]{0,20})(\.[0-9]{1,20})?([eE][+-]?[0-9]{1,3})?", fullmatch=True)
+_LEAF = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(max_size=20), _NUMBER_TEXT.map(lambda t: ("n", t))
+)
+_DOCUMENT = st.recursive(
+    _LEAF, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+)
+
+
+def _write(value: Any) -> str:
+    if isinstance(value, tuple):
+        return value[1]  # a number written as text, exactly
+    if isinstance(value, list):
+        return "[" + ",".join(_write(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k)}:{_write(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value)
+
+
+@given(_DOCUMENT)
+def test_any_document_reads_as_the_standard_library_reads_it(document: Any) -> None:
+    """Generated JSON (numbers written every legal way) reads to the same typed values."""
+    text = _write(document).encode()
+    assert _typed(jsonio.loads(text)) == _typed(_stdlib(text))
