@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import multiprocessing
 import os
 import signal
+import stat
 import sys
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,6 +30,9 @@ CHUNK = 100
 """Lines a worker decides per task: enough to amortise the hand-over, few enough to keep order cheap."""
 IN_FLIGHT_PER_JOB = 4
 """Chunks queued per worker process: the parent never holds more than this, so memory stays flat."""
+AUTO_PARALLEL_BYTES = 1 << 20
+"""``--jobs auto``: a file on standard input at least this big (~300 cases) is decided by one worker per
+CPU; anything smaller, and any pipe or terminal, line by line in this process."""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -48,21 +53,42 @@ def add_parser(subparsers: Any) -> None:
         "--jobs",
         "-j",
         type=_jobs,
-        default=1,
+        default=None,
         metavar="N",
-        help="with --jsonl: decide in N worker processes (0: one per CPU); output order is kept (default 1)",
+        help="with --jsonl: decide in N worker processes (0: one per CPU); output order is kept. Default "
+        "auto: one per CPU when standard input is a file of 1 MiB or more, else 1 (a pipe is answered "
+        "line by line)",
     )
     parser.set_defaults(func=run)
 
 
-def _jobs(text: str) -> int:
+def _jobs(text: str) -> int | None:
+    if text == "auto":
+        return None
     try:
         jobs = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"not a whole number or auto: {text!r}") from None
     if not 0 <= jobs <= 256:
         raise argparse.ArgumentTypeError("must be between 0 and 256")
     return jobs or os.cpu_count() or 1
+
+
+def auto_jobs(source: BinaryIO) -> int:
+    """``--jobs auto``: one worker per CPU for a regular file of ``AUTO_PARALLEL_BYTES`` or more, else 1.
+
+    Workers take lines a chunk at a time, so they pay off on a large file; a pipe or a terminal is
+    decided line by line, each decision written as soon as it is made (a program feeding cases one
+    at a time gets each answer before it sends the next).
+    """
+    try:
+        info = os.fstat(source.fileno())
+        remaining = info.st_size - source.tell()
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return 1
+    if not stat.S_ISREG(info.st_mode) or remaining < AUTO_PARALLEL_BYTES:
+        return 1
+    return os.cpu_count() or 1
 
 
 def _json_error(msg: str) -> CaseError:
@@ -194,8 +220,9 @@ def run(args: argparse.Namespace) -> int:
             print("kaoping: --jsonl reads standard input; give no file", file=sys.stderr)  # noqa: T201
             return 2
         sys.stdout.flush()
-        return run_batch(sys.stdin.buffer, sys.stdout.buffer, args.jobs)
-    if args.jobs != 1:
+        jobs = auto_jobs(sys.stdin.buffer) if args.jobs is None else args.jobs
+        return run_batch(sys.stdin.buffer, sys.stdout.buffer, jobs)
+    if args.jobs is not None:
         print("kaoping: --jobs works with --jsonl only", file=sys.stderr)  # noqa: T201
         return 2
     if args.case is None:

@@ -162,6 +162,49 @@ def test_a_worker_that_dies_stops_the_batch_with_a_clear_error(monkeypatch: pyte
     assert sink.getvalue().count(b"\n") <= 200  # only whole chunks before the dead one were written
 
 
+def test_jobs_auto_uses_every_cpu_for_a_large_file_and_one_process_otherwise(tmp_path: Path) -> None:
+    """A file of 1 MiB or more gets a worker per CPU; a smaller file, a pipe or what is left of a
+    large file under 1 MiB is decided in this process, line by line."""
+    from api.commands.evaluate import AUTO_PARALLEL_BYTES, auto_jobs  # noqa: PLC0415 - unit under test
+
+    big, small = tmp_path / "big.jsonl", tmp_path / "small.jsonl"
+    big.write_bytes(b"\n" * AUTO_PARALLEL_BYTES)
+    small.write_bytes(b"\n" * (AUTO_PARALLEL_BYTES - 1))
+    with big.open("rb") as source:
+        assert auto_jobs(source) == (os.cpu_count() or 1)
+        source.read(1)
+        assert auto_jobs(source) == 1
+    with small.open("rb") as source:
+        assert auto_jobs(source) == 1
+    read, write = os.pipe()
+    with os.fdopen(read, "rb") as source, os.fdopen(write, "wb"):
+        assert auto_jobs(source) == 1
+    assert auto_jobs(io.BytesIO(b"{}\n")) == 1
+
+
+def test_jobs_auto_on_a_large_file_writes_the_one_process_bytes(tmp_path: Path) -> None:
+    """The default on a file over 1 MiB (worker processes) gives the same output as ``--jobs 1``."""
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(_mixed_batch(700), encoding="utf-8")
+    assert batch.stat().st_size >= 1 << 20
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        with batch.open("rb") as source:
+            return subprocess.run(
+                [sys.executable, "-m", "api.cli", "evaluate", "--jsonl", *args],
+                stdin=source,
+                capture_output=True,
+                cwd=ROOT,
+                timeout=300,
+                check=False,
+            )
+
+    auto, one = run(), run("--jobs", "1")
+    assert auto.returncode == one.returncode == 2
+    assert auto.stdout == one.stdout
+    assert auto.stderr == one.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
