@@ -2,11 +2,11 @@
 
 Writes N generated cases as JSON Lines, runs the real console command on them, checks one output line
 per input line, and prints cases/s (process start-up included) and the peak RSS of the child, once per
-``--jobs`` value (default: 1 and 2 worker processes). In the same run it pipes the same file through the
+``--jobs`` value (default: ``auto``, what ``kaoping evaluate --jsonl < file`` does unasked, then 1 and 2). In the same run it pipes the same file through the
 plain-Python floor (``python -m bench.oracle``: no validation, no trace) for comparison. With
 ``--memory`` it also runs 10x the cases and prints both peaks, to show that memory stays flat.
 
-Run: ``.venv/bin/python -m bench.bench_batch [--cases 10000] [--jobs 1,2] [--memory]``
+Run: ``.venv/bin/python -m bench.bench_batch [--cases 10000] [--jobs auto,1,2] [--memory]``
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def _tree_peak_mb(pid: int) -> float:
     return sum(_peak_mb(p) or 0.0 for p in [pid, *children])
 
 
-def run_batch(path: Path, jobs: int = 1, command: list[str] | None = None) -> tuple[float, int, float]:
+def run_batch(path: Path, jobs: str = "1", command: list[str] | None = None) -> tuple[float, int, float]:
     """Seconds, output lines and peak RSS (MB) of one `kaoping evaluate --jsonl` run.
 
     The peak is the child's own VmHWM, polled from /proc while it runs. ``getrusage(RUSAGE_CHILDREN)``
@@ -67,7 +67,7 @@ def run_batch(path: Path, jobs: int = 1, command: list[str] | None = None) -> tu
     if command is None:
         kaoping = Path(sys.executable).with_name("kaoping")
         kaoping_cmd = [str(kaoping)] if kaoping.exists() else [sys.executable, "-m", "api.cli"]
-        command = [*kaoping_cmd, "evaluate", "--jsonl", "--jobs", str(jobs)]
+        command = [*kaoping_cmd, "evaluate", "--jsonl", "--jobs", jobs]
     start = time.perf_counter()
     peak = 0.0
     with path.open("rb") as source, tempfile.TemporaryFile() as sink:
@@ -84,7 +84,9 @@ def run_batch(path: Path, jobs: int = 1, command: list[str] | None = None) -> tu
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
-    parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values to run (default 1,2)")
+    parser.add_argument(
+        "--jobs", default="auto,1,2", help="comma-separated --jobs values to run (default auto,1,2)"
+    )
     parser.add_argument("--memory", action="store_true", help="also run 10x the cases and compare peak RSS")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} (1 min); {os.cpu_count()} CPU(s)")
@@ -93,7 +95,7 @@ def main() -> int:
         path = _write(args.cases, folder)
         seconds, lines, _ = run_batch(path, command=[sys.executable, "-m", "bench.oracle"])
         print(f"plain-Python floor, end to end: {seconds:.2f} s, {args.cases / seconds:,.0f} cases/s")
-        for jobs in (int(j) for j in args.jobs.split(",")):
+        for jobs in args.jobs.split(","):
             seconds, lines, peak = run_batch(path, jobs)
             print(
                 f"batch of {args.cases:,} cases, --jobs {jobs}: {seconds:.2f} s, "
