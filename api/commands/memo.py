@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from api import jsonio
-from api.settings import get_settings
 from engine import CaseError, evaluate
-from engine.memos import MEMO_KINDS, MemoNotApplicableError, OfficeInfo, render_memo
+from engine.memos import MEMO_KINDS, MemoNotApplicableError, OfficeInfo
 from engine.validate import case_id_of
 
 
@@ -97,6 +96,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(jsonio.dumps(exc.to_json()) + "\n")
         print(_summary(exc, args.case), file=sys.stderr)  # noqa: T201
         return 2
+    # Imported here: the settings (pydantic-settings) and the Word renderer cost ~0.2 s to import, which
+    # every other command (a batch above all) would pay when the parser is built.
+    from api.settings import get_settings  # noqa: PLC0415
+    from engine.memos import render_memo  # noqa: PLC0415
+
     settings = get_settings()
     office = OfficeInfo(
         name=settings.office_name,

@@ -286,3 +286,15 @@ def test_jsonl_shows_a_progress_bar_when_stderr_is_a_terminal() -> None:
     assert len(result.stdout.splitlines()) == 2
     assert b"cases: " in shown
     assert b"2case" in shown.replace(b" ", b"")
+
+
+def test_the_parser_does_not_load_word_or_settings() -> None:
+    """Building the CLI (every command pays it, a batch too) loads neither python-docx nor the settings."""
+    code = (
+        "import sys; from api import cli; cli.build_parser(); "
+        "print(sorted(m for m in ('docx', 'docxtpl', 'pydantic_settings', 'api.settings') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
