@@ -22,6 +22,9 @@ from rules.rulesets._registry import hundredths
 NODES = ("plan", "draft")
 PARTIES = ("expert_panel", "project_unit", "finance_office")
 NONE_H = -1  # "no such value" for hundredths facts; every real score is >= 0
+_NODE_PARTY = tuple(
+    (n, p, f"{n}.{p}") for n in NODES for p in PARTIES
+)  # ("plan", "expert_panel", "plan.expert_panel")
 
 
 def years_before(day: date, years: int) -> date:
@@ -48,6 +51,39 @@ class Facts:
     late_working_days: int = 0
     deduction: Decimal = Decimal("0.00")
     conflicted_members: list[str] = field(default_factory=list)
+
+
+_SHOWN: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def _shown(rs: RuleSet) -> dict[str, Any]:
+    """The version's parameters as the trace shows them: the same for every case, so written once.
+
+    Keyed by version and content hash (a changed rule directory is a new entry). The weight maps are
+    copied into each case's trace, never shared.
+    """
+    key = (rs.version, rs.content_hash)
+    shown = _SHOWN.get(key)
+    if shown is None:
+        shown = _SHOWN[key] = {
+            "allowed_kinds": _join(
+                [rs.label("agency_kind", k) for k in rs.param("eligibility.allowed_agency_kinds")]
+            ),
+            "min_domain_share": str(rs.param("panel.min_domain_share")),
+            "allowed_pools": _join([rs.label("pool", p) for p in rs.param("panel.allowed_pools")]),
+            "required_level1": _join(list(rs.param("plan_review.required_level1"))),
+            "weight_total": str(rs.param("plan_review.weight_total")),
+            "weight_tolerance": str(rs.param("plan_review.weight_tolerance")),
+            "min_output_benefit_weight": str(rs.param("plan_review.min_output_benefit_weight")),
+            "total_tolerance": str(rs.param("report_review.total_tolerance")),
+            "node_weights": {k: str(v) for k, v in rs.param("assessment.node_weights").items()},
+            "party_weights": {k: str(v) for k, v in rs.param("assessment.party_weights").items()},
+            "divergence_points": str(rs.param("followups.divergence_points")),
+            "low_composite": str(rs.param("followups.low_composite")),
+            "rate_per_working_day": str(rs.param("fees.late_deduction")["rate_per_working_day"]),
+            "cap": str(rs.param("fees.late_deduction")["cap"]),
+        }
+    return shown
 
 
 def derive(case: Case, rs: RuleSet, calendar: WorkingDayCalendar) -> Facts:
@@ -82,9 +118,7 @@ def _eligibility(case: Case, rs: RuleSet, f: Facts) -> None:
     f.engine["agency_kind"] = a.kind
     f.trace["ELG-04"] = {
         "agency_kind": a.kind,
-        "allowed_kinds": _join(
-            [rs.label("agency_kind", k) for k in rs.param("eligibility.allowed_agency_kinds")]
-        ),
+        "allowed_kinds": _shown(rs)["allowed_kinds"],
     }
     conflicts = [x for x in a.affiliations if x in (c.commissioning_party, c.project_unit)]
     f.engine["elg05_conflicts"] = len(conflicts)
@@ -148,13 +182,17 @@ def _panel(case: Case, rs: RuleSet, f: Facts) -> None:
     f.engine["exp02_domain_scaled"] = domain * denominator
     f.engine["exp02_members_scaled"] = count * numerator
     f.trace["EXP-01"] = {"member_count": count, "min_members": rs.param("panel.min_members")}
-    f.trace["EXP-02"] = {"member_count": count, "domain_count": domain, "min_domain_share": str(share)}
+    f.trace["EXP-02"] = {
+        "member_count": count,
+        "domain_count": domain,
+        "min_domain_share": _shown(rs)["min_domain_share"],
+    }
     pools = rs.param("panel.allowed_pools")
     outside = [f"{m.id} {m.name}（{rs.label('pool', m.pool)}）" for m in members if m.pool not in pools]
     f.engine["exp03_outside"] = len(outside)
     f.trace["EXP-03"] = {
         "outside_pool": _join(outside),
-        "allowed_pools": _join([rs.label("pool", p) for p in pools]),
+        "allowed_pools": _shown(rs)["allowed_pools"],
     }
     recusal = rs.param("panel.recusal")
     cutoff = years_before(panel.formed_on, recusal["lookback_years"])
@@ -207,22 +245,22 @@ def _plan(case: Case, rs: RuleSet, f: Facts) -> None:
     f.engine["pln02_missing"] = len(lacking_level1)
     f.trace["PLN-02"] = {
         "evaluation_kind": case.commission.evaluation_kind,
-        "required_level1": _join(list(required)),
+        "required_level1": _shown(rs)["required_level1"],
         "missing_level1": _join(lacking_level1),
     }
     total = sum((i.weight for i in plan.indicators), Decimal(0))
     f.engine["pln03_weight_h"] = hundredths(total)
     f.trace["PLN-03"] = {
         "weight_sum": str(total),
-        "weight_total": str(rs.param("plan_review.weight_total")),
-        "tolerance": str(rs.param("plan_review.weight_tolerance")),
+        "weight_total": _shown(rs)["weight_total"],
+        "tolerance": _shown(rs)["weight_tolerance"],
     }
     levels = rs.param("plan_review.output_benefit_level1")
     output_benefit = sum((i.weight for i in plan.indicators if i.level1 in levels), Decimal(0))
     f.engine["pln04_weight_h"] = hundredths(output_benefit)
     f.trace["PLN-04"] = {
         "output_benefit_weight": str(output_benefit),
-        "minimum": str(rs.param("plan_review.min_output_benefit_weight")),
+        "minimum": _shown(rs)["min_output_benefit_weight"],
     }
     standards = rs.param("plan_review.allowed_standards")
     lacking = [i.name for i in plan.indicators if i.standard not in standards or not i.method.strip()]
@@ -260,7 +298,7 @@ def _draft(case: Case, rs: RuleSet, f: Facts) -> None:
         "score_sum": str(score_sum),
         "reported_total": str(draft.reported_total),
         "difference": str(difference),
-        "tolerance": str(rs.param("report_review.total_tolerance")),
+        "tolerance": _shown(rs)["total_tolerance"],
     }
     out = [f"{i.name}（{i.score}/{i.weight}）" for i in draft.indicator_scores if i.score > i.weight]
     f.engine["rpt03_out"] = len(out)
@@ -295,15 +333,20 @@ def _assessment(case: Case, rs: RuleSet, f: Facts) -> None:
         "plan": _node_scores(case, case.plan.scores if case.plan else None, places),
         "draft": _node_scores(case, case.draft.scores if case.draft else None, places),
     }
-    f.missing = [f"{n}.{p}" for n in NODES for p in PARTIES if nodes[n][p] is None]
+    node_facts: dict[str, str | None] = {}
+    given: dict[tuple[str, str], Decimal] = {}
+    for n, p, key in _NODE_PARTY:
+        value = nodes[n][p]
+        if value is None:
+            node_facts[key] = None
+            f.missing.append(key)
+        else:
+            node_facts[key] = str(value)
+            given[n, p] = value
     complete = not f.missing
     node_weights = rs.param("assessment.node_weights")
     party_weights = rs.param("assessment.party_weights")
-    node_facts = {
-        f"{n}.{p}": (str(v) if v is not None else None) for n in NODES for p in PARTIES for v in [nodes[n][p]]
-    }
     if complete:
-        given = {(n, p): v for n in NODES for p in PARTIES if (v := nodes[n][p]) is not None}
         f.party_scores = {p: sum((node_weights[n] * given[n, p] for n in NODES), Decimal(0)) for p in PARTIES}
         f.composite = quantize(
             sum((party_weights[p] * f.party_scores[p] for p in PARTIES), Decimal(0)),
@@ -319,13 +362,13 @@ def _assessment(case: Case, rs: RuleSet, f: Facts) -> None:
         else dict.fromkeys(PARTIES)
     )
     f.trace["ASM-01"] = {
-        "node_weights": {k: str(v) for k, v in node_weights.items()},
+        "node_weights": dict(_shown(rs)["node_weights"]),
         "node_scores": node_facts,
         "missing": _join(f.missing),
         **shown,
     }
     f.trace["ASM-02"] = {
-        "party_weights": {k: str(v) for k, v in party_weights.items()},
+        "party_weights": dict(_shown(rs)["party_weights"]),
         "composite": str(f.composite) if f.composite is not None else None,
     }
     f.trace["ASM-03"] = {"composite": f.trace["ASM-02"]["composite"]}
@@ -340,13 +383,13 @@ def _assessment(case: Case, rs: RuleSet, f: Facts) -> None:
             divergent[n] = str(unit - mean)
     f.trace["FLW-06"] = {
         "unit_minus_panel": divergent,
-        "threshold": str(rs.param("followups.divergence_points")),
+        "threshold": _shown(rs)["divergence_points"],
     }
     latest = f.engine["hist_c1_h"]
     f.trace["FLW-05"] = {
         "composite": f.trace["ASM-02"]["composite"],
         "previous_composite": str(Decimal(latest) / 100) if latest != NONE_H else "无",
-        "threshold": str(rs.param("followups.low_composite")),
+        "threshold": _shown(rs)["low_composite"],
     }
     for rule in ("FLW-01", "FLW-02", "FLW-03"):
         f.trace[rule] = {}
@@ -387,8 +430,8 @@ def _fees(case: Case, rs: RuleSet, calendar: WorkingDayCalendar, f: Facts) -> No
     }
     f.trace["FEE-03"] = {
         "contract_fee": str(case.commission.contract_fee),
-        "rate_per_working_day": str(rule["rate_per_working_day"]),
-        "cap": str(rule["cap"]),
+        "rate_per_working_day": _shown(rs)["rate_per_working_day"],
+        "cap": _shown(rs)["cap"],
         "late_working_days": total,
         "share": str(share),
         "deduction": str(f.deduction),
