@@ -131,6 +131,8 @@ class Panel(_In):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Panel:
+        if len({m.id for m in self.members}) == len(self.members):
+            return self
         seen: set[str] = set()
         for index, member in enumerate(self.members):
             if member.id in seen:
@@ -211,6 +213,8 @@ class Case(_In):
         member_ids = {m.id for m in self.panel.members} if self.panel else set()
         for name, node in (("plan", self.plan), ("draft", self.draft)):
             if node is None or node.scores is None or node.scores.expert_panel is None:
+                continue
+            if member_ids.issuperset(node.scores.expert_panel):
                 continue
             for member_id in node.scores.expert_panel:
                 if member_id not in member_ids:
