@@ -112,7 +112,8 @@ class HeldConnection:
 class CompiledRead:
     """A Core SELECT compiled once for a dialect, with its bind and result processors.
 
-    Every parameter is a ``bindparam`` whose value each run gives by name.
+    Each run gives the value of every ``bindparam`` without one by name; values the statement carries
+    are bound once.
 
     The processors are SQLAlchemy's (``TypeEngine.bind_processor`` / ``result_processor`` of each type's
     dialect implementation), so values go in and come out as through a ``Connection``: on SQLite a
@@ -127,10 +128,17 @@ class CompiledRead:
             raise ValueError("a statement whose parameters render at execution cannot be compiled once")
         self.sql = str(compiled)
         self._positional = compiled.positional
-        names = (compiled.positiontup or []) if compiled.positional else list(compiled.binds)
-        self._binds = [
-            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names
-        ]
+        names = (compiled.positiontup or []) if compiled.positional else list(compiled.params)
+        # Per parameter in order: its name, its processor, whether each run gives it, and if not its value.
+        self._binds: list[tuple[str, Callable[[Any], Any] | None, bool, Any]] = []
+        for name in names:
+            bind = compiled.binds[name]
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if bind.required:
+                self._binds.append((name, processor, True, None))
+            else:  # a value the statement carries (on SQLite, the OFFSET 0 after a LIMIT): bound once, here
+                value = compiled.params[name]
+                self._binds.append((name, None, False, value if processor is None else processor(value)))
         self._results = [
             (index, processor)
             for index, column in enumerate(statement.selected_columns)
@@ -139,7 +147,10 @@ class CompiledRead:
 
     def params(self, values: Mapping[str, Any]) -> Any:
         """The driver's parameters (a tuple or a dict, as the dialect's paramstyle wants) for ``values``."""
-        bound = [(name, values[name] if bind is None else bind(values[name])) for name, bind in self._binds]
+        bound = [
+            (name, (values[name] if bind is None else bind(values[name])) if given else value)
+            for name, bind, given, value in self._binds
+        ]
         if self._positional:
             return tuple(value for _, value in bound)
         return dict(bound)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import copy
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Integer, bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from api import registry
+from api._held import CompiledRead, HeldConnection
 from api._store import add_audit, capped_total, commit_new, count_statement, paginate
 from api.auth import CLI, Principal, can_read_case, check_score_write, hash_token, member_ids, new_token
 from api.db import begin_write
@@ -36,8 +37,11 @@ from engine.errors import CaseError
 from engine.validate import parse_case
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement, Select
+    from collections.abc import Sequence
 
+    from sqlalchemy import ColumnElement, Engine, Select
+
+    from api._held import Fetch
     from engine.models import Case
 
 _TOKEN_ID_CHARS = 64
@@ -177,27 +181,34 @@ _LIST_FILTERS: dict[str, Any] = {
 _READ_ONLY: dict[str, dict[str, Any]] = {"postgresql": {"isolation_level": "AUTOCOMMIT"}}
 
 
+class _ListShape(NamedTuple):
+    """What the list's statements depend on besides values: visibility, archived, filters, keyset, count."""
+
+    role: str
+    archived: bool
+    filters: tuple[str, ...]
+    after: bool
+    exact: bool
+
+
 @functools.cache
-def _list_statements(
-    role: str, archived: bool, filters: tuple[str, ...], *, after: bool, exact: bool
-) -> tuple[Select[Any], Select[int]]:
+def _list_statements(shape: _ListShape) -> tuple[Select[Any], Select[int]]:
     """The page statement (capped count first, then the summary columns) and the count on its own.
 
-    Built once per shape (the role's visibility, archived, which filters, keyset or not, exact count)
-    with bound parameters for the values: a request only binds them, and SQLAlchemy reuses the
-    compiled statement and its result metadata. The shapes are finitely many (4 roles x 2 x 2^6 x 2 x 2).
+    Built once per shape with bound parameters for the values: a request only binds them, and the
+    compiled statement is reused. The shapes are finitely many (4 roles x 2 x 2^6 x 2 x 2).
     """
-    where: list[ColumnElement[bool]] = [col(CaseRow.archived).is_(archived)]
-    if role == "expert":
+    where: list[ColumnElement[bool]] = [col(CaseRow.archived).is_(shape.archived)]
+    if shape.role == "expert":
         mine = select(CaseMemberRow.case_id).where(CaseMemberRow.member_id == bindparam("member_id"))
         where.append(col(CaseRow.case_id).in_(mine))
-    elif role == "project_unit":
+    elif shape.role == "project_unit":
         where.append(col(CaseRow.project_unit) == bindparam("unit_name"))
-    where.extend(_LIST_FILTERS[name] == bindparam(name) for name in filters)
-    count_limit = None if exact else bindparam("count_limit", type_=Integer)
+    where.extend(_LIST_FILTERS[name] == bindparam(name) for name in shape.filters)
+    count_limit = None if shape.exact else bindparam("count_limit", type_=Integer)
     counting = count_statement(sa_select(col(CaseRow.case_id)).where(*where), limit=count_limit)
     page = sa_select(counting.scalar_subquery(), *_SUMMARY_COLUMNS).where(*where)
-    if after:
+    if shape.after:
         page = page.where(col(CaseRow.case_id) > bindparam("after"))
     page = (
         page.order_by(col(CaseRow.case_id))
@@ -207,26 +218,14 @@ def _list_statements(
     return page, counting
 
 
-def list_cases(*, session: Session, principal: Principal, query: CaseQuery, count_cap: int) -> dict[str, Any]:
-    """A page of the cases the principal may read, filtered, in ``case_id`` order: a ``CasePage``.
-
-    Returned as the page's JSON object (``updated_at`` as a ``datetime``), built from the selected
-    columns without models: the route writes it out as it is. One statement reads the page's
-    ``limit + 1`` rows (the extra one says whether another page follows: ``next_after``) and, as an
-    uncorrelated scalar subquery run once, the count of the matching cases (``after`` aside), capped
-    at ``offset + max(count_cap, limit + 1)`` unless ``count=exact``. Only an empty page past the
-    start needs a second statement for its total. The rows are Core rows: no ORM entities, no ORM
-    execution path.
-
-    Visibility: an expert sees the cases whose panel lists its id, a project unit its own cases,
-    the office and the auditor all.
-    """
+def _list_request(
+    principal: Principal, query: CaseQuery, count_cap: int
+) -> tuple[_ListShape, dict[str, Any], int | None]:
+    """The statements' shape, the values to bind, and the count's cap (``None``: exact)."""
     filters = {name: getattr(query, name) for name in _LIST_FILTERS if getattr(query, name) is not None}
     cap = None if query.count == "exact" else query.offset + max(count_cap, query.limit + 1)
-    page, counting = _list_statements(
-        principal.role, query.archived, tuple(filters), after=query.after is not None, exact=cap is None
-    )
-    params: dict[str, Any] = {
+    shape = _ListShape(principal.role, query.archived, tuple(filters), query.after is not None, cap is None)
+    values: dict[str, Any] = {
         **filters,
         "member_id": principal.expert_id or "",
         "unit_name": principal.unit_name or "",
@@ -235,15 +234,23 @@ def list_cases(*, session: Session, principal: Principal, query: CaseQuery, coun
         "page_limit": query.limit + 1,
         "page_offset": query.offset,
     }
-    connection = session.connection(execution_options=_READ_ONLY.get(session.get_bind().dialect.name, {}))
-    rows = connection.execute(page, params).all()
+    return shape, values, cap
+
+
+def _counted_on_page(rows: Sequence[Sequence[Any]], query: CaseQuery) -> int | None:
+    """The count the page's rows settle (``None``: an empty page past the start, count on its own)."""
     if rows:
-        counted = rows[0][0]
-    elif query.after is None and query.offset == 0:
-        counted = 0
-    else:
-        counted = connection.execute(counting, params).scalar_one()
-    total, exact = capped_total(int(counted), cap)
+        return int(rows[0][0])
+    if query.after is None and query.offset == 0:
+        return 0
+    return None
+
+
+def _case_page(
+    rows: Sequence[Sequence[Any]], counted: int, query: CaseQuery, cap: int | None
+) -> dict[str, Any]:
+    """The ``CasePage`` JSON object of the page's rows (count first, then the summary columns)."""
+    total, exact = capped_total(counted, cap)
     more = len(rows) > query.limit
     items = [dict(zip(_SUMMARY_KEYS, row[1:], strict=True)) for row in rows[: query.limit]]
     return {
@@ -254,6 +261,72 @@ def list_cases(*, session: Session, principal: Principal, query: CaseQuery, coun
         "total_exact": exact,
         "next_after": items[-1]["case_id"] if more else None,
     }
+
+
+def list_cases(*, session: Session, principal: Principal, query: CaseQuery, count_cap: int) -> dict[str, Any]:
+    """A page of the cases the principal may read, filtered, in ``case_id`` order: a ``CasePage``.
+
+    Returned as the page's JSON object (``updated_at`` as a ``datetime``), built from the selected
+    columns without models: the route writes it out as it is. One statement reads the page's
+    ``limit + 1`` rows (the extra one says whether another page follows: ``next_after``) and, as an
+    uncorrelated scalar subquery run once, the count of the matching cases (``after`` aside), capped
+    at ``offset + max(count_cap, limit + 1)`` unless ``count=exact``. Only an empty page past the
+    start needs a second statement for its total.
+
+    Visibility: an expert sees the cases whose panel lists its id, a project unit its own cases,
+    the office and the auditor all.
+
+    This is the list through SQLAlchemy's Core execution; the route reads the same statements through
+    :class:`CaseList` (a third of the CPU), which tests check gives the same pages.
+    """
+    shape, values, cap = _list_request(principal, query, count_cap)
+    page, counting = _list_statements(shape)
+    connection = session.connection(execution_options=_READ_ONLY.get(session.get_bind().dialect.name, {}))
+    rows = connection.execute(page, values).all()
+    counted = _counted_on_page(rows, query)
+    if counted is None:
+        counted = int(connection.execute(counting, values).scalar_one())
+    return _case_page(rows, counted, query, cap)
+
+
+class CaseList:
+    """``GET /cases`` on a connection the app keeps: :func:`list_cases`'s statements, pages and errors.
+
+    Run through :mod:`api._held` instead of SQLAlchemy's execution (about 0.4 instead of 1.3 ms of CPU
+    per request, measured on PostgreSQL), so the route can afford to run on the event loop.
+    Each shape's statements are compiled once for the engine's dialect. On PostgreSQL each statement
+    reads in autocommit; on SQLite, in the driver's autocommit, so a page and the rare count of an empty
+    page are each their own snapshot.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._held = HeldConnection(engine)
+        self._dialect = engine.dialect
+        self._compiled: dict[_ListShape, tuple[CompiledRead, CompiledRead]] = {}
+
+    def page(self, *, principal: Principal, query: CaseQuery, count_cap: int) -> dict[str, Any]:
+        """What :func:`list_cases` returns for the same arguments."""
+        shape, values, cap = _list_request(principal, query, count_cap)
+        compiled = self._compiled.get(shape)
+        if compiled is None:
+            page, counting = _list_statements(shape)
+            compiled = CompiledRead(page, self._dialect), CompiledRead(counting, self._dialect)
+            self._compiled[shape] = compiled
+        page_read, count_read = compiled
+
+        def read(fetch: Fetch) -> tuple[Sequence[Sequence[Any]], int]:
+            rows = page_read.all(fetch, values)
+            counted = _counted_on_page(rows, query)
+            if counted is None:
+                counted = int(count_read.all(fetch, values)[0][0])
+            return rows, counted
+
+        rows, counted = self._held.read(read)
+        return _case_page(rows, counted, query, cap)
+
+    def close(self) -> None:
+        """Give the connection back to the pool (the app's shutdown)."""
+        self._held.close()
 
 
 def patch_case(

@@ -1,4 +1,8 @@
-"""What routes declare they need, by type: the session, the settings, the caller, the raw JSON body."""
+"""What routes declare they need, by type: the session, the settings, the caller, the raw JSON body.
+
+The token lookup and the case list read on connections the app keeps (``app.state.tokens`` and
+``app.state.cases``), not through a session.
+"""
 
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
@@ -10,6 +14,7 @@ from sqlmodel import Session
 
 from api._http import json_body
 from api.auth import EVERYONE, OFFICE, READ_ALL, SCORERS, Principal, TokenLookup, require_role
+from api.crud import CaseList
 from api.db import new_session
 from api.errors import NotAuthenticatedError
 from api.settings import Settings
@@ -41,6 +46,12 @@ async def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> AsyncIt
     """
     with new_session(engine) as session:
         yield session
+
+
+async def get_case_list(request: Request) -> CaseList:
+    """The app's case list (``GET /cases`` reads on its own connection, not in a session)."""
+    cases: CaseList = request.app.state.cases
+    return cases
 
 
 async def get_principal(
@@ -80,6 +91,7 @@ async def get_office(settings: Annotated[Settings, Depends(get_settings_dep)]) -
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+CaseListDep = Annotated[CaseList, Depends(get_case_list)]
 OfficeDep = Annotated[OfficeInfo, Depends(get_office)]
 AnyRole = Annotated[Principal, Depends(_roles(EVERYONE))]
 """Any valid token (a case's own visibility rules still apply)."""

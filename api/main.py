@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 from api import db
 from api._http import BodyLimitMiddleware, contract_errors
 from api.auth import TokenLookup
+from api.crud import CaseList
 from api.errors import ApiError
 from api.routes import (
     audit,
@@ -63,6 +64,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     db.check_schema(app.state.engine)
     yield
     app.state.tokens.close()
+    app.state.cases.close()
     app.state.engine.dispose()
 
 
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = db.make_engine(settings.effective_database_url)
     app.state.tokens = TokenLookup(app.state.engine)  # connects on the first request
+    app.state.cases = CaseList(app.state.engine)  # likewise, on the first GET /cases
     for module in (health, evaluate, cases, scores, decisions, registries, rulebook, audit, templates):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

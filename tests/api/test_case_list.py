@@ -6,20 +6,25 @@ handful of cases; the default cap is covered by test_cases.py.
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import TYPE_CHECKING, Any
 
+import orjson
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import text
 
-from api.schemas import CasePage
+from api import crud, db
+from api.auth import Principal
+from api.crud import CaseList
+from api.routes import cases as cases_routes
+from api.schemas import CasePage, CaseQuery
 from api.settings import Settings
-from tests.api.conftest import UNIT, V1, create_case, example
+from tests.api.conftest import UNIT, V1, TestClient, create_case, example
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from tests.api.conftest import TestClient
 
 CAP = 3
 
@@ -211,3 +216,105 @@ def test_the_cap_is_a_setting(monkeypatch):
     monkeypatch.setenv("KAOPING_LIST_COUNT_CAP", "0")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def _lists(migrated: str) -> tuple[Any, Any]:
+    """An engine as the app makes it, and a CaseList on it (the caller closes both)."""
+    engine = db.make_engine(migrated)
+    return engine, CaseList(engine)
+
+
+def test_the_held_list_gives_the_sqlalchemy_pages(client, office, stored, migrated):
+    """CaseList (the route's path: the driver with SQLAlchemy's processors) gives the very page that
+    crud.list_cases gives through a session, value for value (types and time zones too: repr) and byte
+    for byte as the route writes it, for each role and every kind of query."""
+    decided = next(c for c in page(client, office, limit=500)["items"] if c["case_id"] == "L-1")
+    principals = [
+        Principal(token_id=1, role="finance_office"),
+        Principal(token_id=2, role="auditor"),
+        Principal(token_id=3, role="expert", expert_id="E2"),
+        Principal(token_id=4, role="expert", expert_id="E7"),
+        Principal(token_id=5, role="project_unit", unit_name=UNIT),
+        Principal(token_id=6, role="project_unit", unit_name="某某街道办事处"),
+    ]
+    queries = [
+        {},
+        {"limit": 2},
+        {"limit": 2, "after": "L-2"},
+        {"limit": 2, "offset": 3},
+        {"limit": 2, "offset": 20},  # an empty page past the start: the count on its own
+        {"after": "L-7"},
+        {"after": "L-7", "count": "exact"},
+        {"archived": True},
+        {"count": "exact", "limit": 1},
+        {"year": decided["year"]},
+        {"year": decided["year"], "grade": decided["grade"]},
+        {"agency": decided["agency"], "eligibility": decided["eligibility"], "after": "L-0"},
+        {"assessment": decided["assessment"], "fee": decided["fee"]},
+        {"year": 1999},
+    ]
+    engine, lists = _lists(migrated)
+    try:
+        for principal in principals:
+            for params in queries:
+                query = CaseQuery.model_validate(params)
+                with db.new_session(engine) as session:
+                    want = crud.list_cases(session=session, principal=principal, query=query, count_cap=CAP)
+                got = lists.page(principal=principal, query=query, count_cap=CAP)
+                assert repr(got) == repr(want), (principal.role, params)
+                assert orjson.dumps(got, option=orjson.OPT_UTC_Z) == orjson.dumps(
+                    want, option=orjson.OPT_UTC_Z
+                )
+        assert lists.page(principal=principals[0], query=CaseQuery(), count_cap=CAP)["items"]
+    finally:
+        lists.close()
+        engine.dispose()
+
+
+def test_the_held_list_sees_each_write_at_once(stored, migrated):
+    """No read snapshot stays open between pages: a write by another connection shows on the next one."""
+    engine, lists = _lists(migrated)
+    principal = Principal(token_id=1, role="finance_office")
+    query = CaseQuery(limit=1)
+    bump = text("UPDATE cases SET version = version + :by WHERE case_id = 'L-0'")
+    try:
+        before = lists.page(principal=principal, query=query, count_cap=CAP)["items"][0]["version"]
+        with engine.begin() as connection:
+            connection.execute(bump, {"by": 100})
+        try:
+            assert (
+                lists.page(principal=principal, query=query, count_cap=CAP)["items"][0]["version"]
+                == before + 100
+            )
+        finally:
+            with engine.begin() as connection:
+                connection.execute(bump, {"by": -100})
+    finally:
+        lists.close()
+        engine.dispose()
+
+
+def test_the_held_list_replaces_a_lost_connection(stored, migrated):
+    """The driver connection dies under the list (a restarted server): the next page reconnects."""
+    engine, lists = _lists(migrated)
+    principal = Principal(token_id=1, role="finance_office")
+    try:
+        first = lists.page(principal=principal, query=CaseQuery(), count_cap=CAP)
+        held = lists._held._connection
+        assert held is not None
+        held.dbapi_connection.close()
+        assert lists.page(principal=principal, query=CaseQuery(), count_cap=CAP) == first
+        assert lists._held._connection is not held
+    finally:
+        lists.close()
+        engine.dispose()
+
+
+def test_the_list_route_needs_no_session_and_the_app_closes_its_connection(app, office, stored):
+    """GET /cases runs on the event loop without a session; the lifespan's end returns its connection."""
+    assert inspect.iscoroutinefunction(cases_routes.list_cases)
+    assert not [p for p in inspect.signature(cases_routes.list_cases).parameters if p == "session"]
+    with TestClient(app) as fresh:
+        assert fresh.get(f"{V1}/cases", headers=office).status_code == 200
+        assert app.state.cases._held._connection is not None
+    assert app.state.cases._held._connection is None
