@@ -160,10 +160,8 @@ class CompiledRead:
         rows = fetch(self.sql, self.params(values))
         if not self._results:
             return rows
-        processed = []
-        for row in rows:
-            line = list(row)
-            for index, processor in self._results:
+        processed = [list(row) for row in rows]
+        for index, processor in self._results:
+            for line in processed:
                 line[index] = processor(line[index])
-            processed.append(line)
         return processed

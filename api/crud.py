@@ -164,6 +164,8 @@ _SUMMARY_COLUMNS: tuple[Any, ...] = (
     col(CaseRow.grade),
 )
 _SUMMARY_KEYS = tuple(CaseSummary.model_fields)
+if len(_SUMMARY_KEYS) != len(_SUMMARY_COLUMNS):  # once, not per row (a strict zip: ~40 µs a page)
+    raise RuntimeError("the list's columns and CaseSummary's fields differ")
 
 
 _LIST_FILTERS: dict[str, Any] = {
@@ -252,7 +254,7 @@ def _case_page(
     """The ``CasePage`` JSON object of the page's rows (count first, then the summary columns)."""
     total, exact = capped_total(counted, cap)
     more = len(rows) > query.limit
-    items = [dict(zip(_SUMMARY_KEYS, row[1:], strict=True)) for row in rows[: query.limit]]
+    items = [dict(zip(_SUMMARY_KEYS, row[1:])) for row in rows[: query.limit]]  # noqa: B905 - checked once
     return {
         "items": items,
         "total": total,
