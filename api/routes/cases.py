@@ -53,7 +53,7 @@ def create_case(data: JsonBody, session: SessionDep, caller: FinanceOffice, resp
 
 
 # Written as an async route: the list is one indexed statement on the app's own connection
-# (crud.CaseList, about 0.4 ms of CPU), which costs less on the event loop than the hop to a worker
+# (crud.CaseList, about 0.6 ms of CPU), which costs less on the event loop than the hop to a worker
 # thread (measured with bench/bench_cases_pg.py: 20-100 % more lists per second, less CPU per request).
 # The page is built from plain columns in the shape of CasePage (tests check it against the model) and
 # written out directly, not validated again.
