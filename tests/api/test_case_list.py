@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import inspect
 import json
+import time
 from typing import TYPE_CHECKING, Any
 
 import orjson
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from api import crud, db
 from api.auth import Principal
@@ -318,3 +320,28 @@ def test_the_list_route_needs_no_session_and_the_app_closes_its_connection(app, 
         assert fresh.get(f"{V1}/cases", headers=office).status_code == 200
         assert app.state.cases._held._connection is not None
     assert app.state.cases._held._connection is None
+
+
+def test_the_app_answers_after_the_server_ends_its_connections(client, office, stored, migrated):
+    """PostgreSQL ends every backend of the app's (as a restart does): the next list reconnects the token
+    lookup's and the list's held connections (and the pool's) and answers as before."""
+    if make_url(migrated).get_backend_name() != "postgresql":
+        pytest.skip("a server ends connections; SQLite has none")
+    before = page(client, office)
+    others = "datname = current_database() AND pid <> pg_backend_pid()"
+    admin = create_engine(migrated, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            ended = connection.execute(
+                text(f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE {others}")
+            )
+            assert ended.scalar_one() >= 2  # the lookup's and the list's at least
+            deadline = time.monotonic() + 10
+            while connection.execute(
+                text(f"SELECT count(*) FROM pg_stat_activity WHERE {others}")
+            ).scalar_one():
+                assert time.monotonic() < deadline, "the backends did not end"
+                time.sleep(0.05)
+        assert page(client, office) == before
+    finally:
+        admin.dispose()
