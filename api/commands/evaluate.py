@@ -74,6 +74,16 @@ def _jobs(text: str) -> int | None:
     return jobs or os.cpu_count() or 1
 
 
+def _file_bytes_left(source: BinaryIO) -> int | None:
+    """The bytes left to read when ``source`` is a regular file; ``None`` for a pipe, a terminal..."""
+    try:
+        info = os.fstat(source.fileno())
+        remaining = info.st_size - source.tell()
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+    return remaining if stat.S_ISREG(info.st_mode) else None
+
+
 def auto_jobs(source: BinaryIO) -> int:
     """``--jobs auto``: one worker per CPU for a regular file of ``AUTO_PARALLEL_BYTES`` or more, else 1.
 
@@ -81,12 +91,8 @@ def auto_jobs(source: BinaryIO) -> int:
     decided line by line, each decision written as soon as it is made (a program feeding cases one
     at a time gets each answer before it sends the next).
     """
-    try:
-        info = os.fstat(source.fileno())
-        remaining = info.st_size - source.tell()
-    except (OSError, ValueError, io.UnsupportedOperation):
-        return 1
-    if not stat.S_ISREG(info.st_mode) or remaining < AUTO_PARALLEL_BYTES:
+    remaining = _file_bytes_left(source)
+    if remaining is None or remaining < AUTO_PARALLEL_BYTES:
         return 1
     return os.cpu_count() or 1
 
@@ -195,12 +201,20 @@ def _decided(source: Iterable[bytes], jobs: int) -> Iterator[tuple[bytes, str | 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_batch(source: Iterable[bytes], sink: BinaryIO, jobs: int = 1) -> int:
-    """Decide JSON Lines; a bad line becomes its error object and the batch goes on."""
+def run_batch(
+    source: Iterable[bytes], sink: BinaryIO, jobs: int = 1, *, flush_each_line: bool = False
+) -> int:
+    """Decide JSON Lines; a bad line becomes its error object and the batch goes on.
+
+    ``flush_each_line``: write each decision through at once (a pipe's reader waits for it), instead of
+    a buffer at a time.
+    """
     bar = _progress()
     bad = 0
     for out, summary in _decided(source, jobs):
         sink.write(out)
+        if flush_each_line:
+            sink.flush()
         if summary is not None:
             bad += 1
             if bar is None:
@@ -221,7 +235,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         sys.stdout.flush()
         jobs = auto_jobs(sys.stdin.buffer) if args.jobs is None else args.jobs
-        return run_batch(sys.stdin.buffer, sys.stdout.buffer, jobs)
+        streaming = jobs == 1 and _file_bytes_left(sys.stdin.buffer) is None
+        return run_batch(sys.stdin.buffer, sys.stdout.buffer, jobs, flush_each_line=streaming)
     if args.jobs is not None:
         print("kaoping: --jobs works with --jsonl only", file=sys.stderr)  # noqa: T201
         return 2

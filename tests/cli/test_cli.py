@@ -8,6 +8,7 @@ import io
 import json
 import os
 import pty
+import select
 import struct
 import subprocess
 import sys
@@ -298,3 +299,28 @@ def test_the_parser_does_not_load_word_or_settings() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_program_feeding_a_pipe_gets_each_decision_before_sending_the_next() -> None:
+    """On a pipe the batch answers line by line: each decision arrives while standard input is open."""
+    # A case that cannot be decided: its answer (~200 bytes) is far smaller than a write buffer. The
+    # child runs with Python's usual buffering (CI sets PYTHONUNBUFFERED, which would hide a missing flush).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "evaluate", "--jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+    ) as child:
+        assert child.stdin is not None
+        assert child.stdout is not None
+        for case_id in ("PIPE-1", "PIPE-2"):
+            child.stdin.write(json.dumps({"case_id": case_id}).encode() + b"\n")
+            child.stdin.flush()
+            ready, _, _ = select.select([child.stdout], [], [], 60)
+            assert ready, f"no decision for {case_id} while its input stayed open"
+            assert json.loads(child.stdout.readline())["case_id"] == case_id
+        child.stdin.close()
+        assert child.wait(timeout=60) == 2  # the lines were bad
