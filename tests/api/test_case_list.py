@@ -26,6 +26,7 @@ from api.settings import Settings
 from tests.api.conftest import UNIT, V1, TestClient, create_case, example
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 CAP = 3
@@ -220,13 +221,17 @@ def test_the_cap_is_a_setting(monkeypatch):
         Settings()
 
 
-def _lists(migrated: str) -> tuple[Any, Any]:
-    """An engine as the app makes it, and a CaseList on it (the caller closes both)."""
+@pytest.fixture
+def held(migrated: str) -> Iterator[tuple[Any, CaseList]]:
+    """An engine as the app makes it and a CaseList on it, both closed after the test."""
     engine = db.make_engine(migrated)
-    return engine, CaseList(engine)
+    lists = CaseList(engine)
+    yield engine, lists
+    lists.close()
+    engine.dispose()
 
 
-def test_the_held_list_gives_the_sqlalchemy_pages(client, office, stored, migrated):
+def test_the_held_list_gives_the_sqlalchemy_pages(client, office, stored, held):
     """CaseList (the route's path: the driver with SQLAlchemy's processors) gives the very page that
     crud.list_cases gives through a session, value for value (types and time zones too: repr) and byte
     for byte as the route writes it, for each role and every kind of query."""
@@ -255,61 +260,46 @@ def test_the_held_list_gives_the_sqlalchemy_pages(client, office, stored, migrat
         {"assessment": decided["assessment"], "fee": decided["fee"]},
         {"year": 1999},
     ]
-    engine, lists = _lists(migrated)
-    try:
-        for principal in principals:
-            for params in queries:
-                query = CaseQuery.model_validate(params)
-                with db.new_session(engine) as session:
-                    want = crud.list_cases(session=session, principal=principal, query=query, count_cap=CAP)
-                got = lists.page(principal=principal, query=query, count_cap=CAP)
-                assert repr(got) == repr(want), (principal.role, params)
-                assert orjson.dumps(got, option=orjson.OPT_UTC_Z) == orjson.dumps(
-                    want, option=orjson.OPT_UTC_Z
-                )
-        assert lists.page(principal=principals[0], query=CaseQuery(), count_cap=CAP)["items"]
-    finally:
-        lists.close()
-        engine.dispose()
+    engine, lists = held
+    for principal in principals:
+        for params in queries:
+            query = CaseQuery.model_validate(params)
+            with db.new_session(engine) as session:
+                want = crud.list_cases(session=session, principal=principal, query=query, count_cap=CAP)
+            got = lists.page(principal=principal, query=query, count_cap=CAP)
+            assert repr(got) == repr(want), (principal.role, params)
+            assert orjson.dumps(got, option=orjson.OPT_UTC_Z) == orjson.dumps(want, option=orjson.OPT_UTC_Z)
+    assert lists.page(principal=principals[0], query=CaseQuery(), count_cap=CAP)["items"]
 
 
-def test_the_held_list_sees_each_write_at_once(stored, migrated):
+def test_the_held_list_sees_each_write_at_once(stored, held):
     """No read snapshot stays open between pages: a write by another connection shows on the next one."""
-    engine, lists = _lists(migrated)
+    engine, lists = held
     principal = Principal(token_id=1, role="finance_office")
     query = CaseQuery(limit=1)
     bump = text("UPDATE cases SET version = version + :by WHERE case_id = 'L-0'")
+    before = lists.page(principal=principal, query=query, count_cap=CAP)["items"][0]["version"]
+    with engine.begin() as connection:
+        connection.execute(bump, {"by": 100})
     try:
-        before = lists.page(principal=principal, query=query, count_cap=CAP)["items"][0]["version"]
+        assert (
+            lists.page(principal=principal, query=query, count_cap=CAP)["items"][0]["version"] == before + 100
+        )
+    finally:
         with engine.begin() as connection:
-            connection.execute(bump, {"by": 100})
-        try:
-            assert (
-                lists.page(principal=principal, query=query, count_cap=CAP)["items"][0]["version"]
-                == before + 100
-            )
-        finally:
-            with engine.begin() as connection:
-                connection.execute(bump, {"by": -100})
-    finally:
-        lists.close()
-        engine.dispose()
+            connection.execute(bump, {"by": -100})
 
 
-def test_the_held_list_replaces_a_lost_connection(stored, migrated):
+def test_the_held_list_replaces_a_lost_connection(stored, held):
     """The driver connection dies under the list (a restarted server): the next page reconnects."""
-    engine, lists = _lists(migrated)
+    _, lists = held
     principal = Principal(token_id=1, role="finance_office")
-    try:
-        first = lists.page(principal=principal, query=CaseQuery(), count_cap=CAP)
-        held = lists._held._connection
-        assert held is not None
-        held.dbapi_connection.close()
-        assert lists.page(principal=principal, query=CaseQuery(), count_cap=CAP) == first
-        assert lists._held._connection is not held
-    finally:
-        lists.close()
-        engine.dispose()
+    first = lists.page(principal=principal, query=CaseQuery(), count_cap=CAP)
+    connection = lists._held._connection
+    assert connection is not None
+    connection.dbapi_connection.close()
+    assert lists.page(principal=principal, query=CaseQuery(), count_cap=CAP) == first
+    assert lists._held._connection is not connection
 
 
 def test_the_list_route_needs_no_session_and_the_app_closes_its_connection(app, office, stored):
