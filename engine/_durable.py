@@ -87,7 +87,6 @@ class DurableEngine:
             for name, body in compiled.definition.items()
         }
         definition[SENTINEL] = {"all": [{"m": {MARKER[0]: MARKER[1]}}], "run": SENTINEL}
-        self._names = frozenset(compiled.definition)
         self._sids = itertools.count(1)
         self._sid = str(next(self._sids))
         with _LOCK:

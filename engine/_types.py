@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    BeforeValidator,
     PlainSerializer,
     PlainValidator,
     StringConstraints,
@@ -74,31 +73,6 @@ def _to_decimal(value: Any) -> Decimal:  # noqa: C901 - one branch per JSON type
     if not result.is_finite():
         raise PydanticCustomError("finite_number", "must be a finite number (no NaN or infinity)")
     return result
-
-
-def _places(limit: int) -> Any:
-    quantum = Decimal(1).scaleb(-limit)
-
-    def check(value: Decimal) -> Decimal:
-        if value != value.quantize(quantum, rounding="ROUND_DOWN"):
-            raise PydanticCustomError(
-                "decimal_max_places", "must have at most {limit} decimal places", {"limit": limit}
-            )
-        return value
-
-    return check
-
-
-def _positive(value: Decimal) -> Decimal:
-    if value <= 0:
-        raise PydanticCustomError("greater_than", "must be greater than 0")
-    return value
-
-
-def _percent_range(value: Decimal) -> Decimal:
-    if not Decimal(0) <= value <= Decimal(100):
-        raise PydanticCustomError("range", "must be between 0 and 100")
-    return value
 
 
 _KNOWN_DATES: dict[str, date] = {}
@@ -227,13 +201,8 @@ def _number_schema(places: int, low: int, high: float | None, *, exclusive: bool
     }
 
 
-def _iso_date_plain(value: Any) -> date:
-    return _iso_date(value)
-
-
 # Decimals leave as decimal strings (contract: numbers are emitted as decimal strings).
 _DECIMAL_OUT = PlainSerializer(str, return_type=str, when_used="json")
-DecimalIn = Annotated[Decimal, BeforeValidator(_to_decimal)]
 Money = Annotated[
     Decimal,
     # At most MAX_AMOUNT: the largest amount written in capitals (and far inside Decimal's precision).
@@ -255,7 +224,7 @@ IndicatorNumber = Annotated[
 ]
 IsoDate = Annotated[
     date,
-    PlainValidator(_iso_date_plain),
+    PlainValidator(_iso_date),
     PlainSerializer(date.isoformat, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
 ]
