@@ -1,7 +1,8 @@
 """What routes declare they need, by type: the session, the settings, the caller, the raw JSON body.
 
 The token lookup and the case list read on connections the app keeps (``app.state.tokens`` and
-``app.state.cases``), not through a session.
+``app.state.cases``), not through a session. ``GET /cases`` reads its request itself and asks
+:func:`caller_of` for the caller (the same checks as the ``AnyRole``... dependencies).
 """
 
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -14,7 +15,6 @@ from sqlmodel import Session
 
 from api._http import json_body
 from api.auth import EVERYONE, OFFICE, READ_ALL, SCORERS, Principal, TokenLookup, require_role
-from api.crud import CaseList
 from api.db import new_session
 from api.errors import NotAuthenticatedError
 from api.settings import Settings
@@ -24,6 +24,8 @@ _bearer = HTTPBearer(
     auto_error=False, description="a token from `kaoping token create --role ...`", scheme_name="token"
 )
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
+BEARER: dict[str, Any] = {"security": [{_bearer.scheme_name: []}]}
+"""``openapi_extra`` of a route that calls :func:`caller_of`: what a ``Depends`` on the token documents."""
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -48,12 +50,6 @@ async def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> AsyncIt
         yield session
 
 
-async def get_case_list(request: Request) -> CaseList:
-    """The app's case list (``GET /cases`` reads on its own connection, not in a session)."""
-    cases: CaseList = request.app.state.cases
-    return cases
-
-
 async def get_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -61,8 +57,8 @@ async def get_principal(
     """The caller of a bearer token (401 without one, or for a token kaoping does not know).
 
     On the event loop, not in a worker thread: the lookup is one indexed SELECT on the app's own
-    connection (:class:`api.auth.TokenLookup`: ~10 µs on SQLite, one round trip plus the rollback's on
-    PostgreSQL), cheaper than the hop to a thread and back.
+    connection (:class:`api.auth.TokenLookup`: ~10 µs on SQLite, one round trip on PostgreSQL),
+    cheaper than the hop to a thread and back.
     """
     if credentials is None:
         raise NotAuthenticatedError("send Authorization: Bearer <token>", headers=_CHALLENGE)
@@ -71,6 +67,15 @@ async def get_principal(
     if principal is None:
         raise NotAuthenticatedError("unknown or revoked token", headers=_CHALLENGE)
     return principal
+
+
+async def caller_of(request: Request, roles: frozenset[str]) -> Principal:
+    """The caller, for a route that reads its request itself (``GET /cases``): as ``Depends(_roles(roles))``.
+
+    The same steps (``HTTPBearer``'s parsing, :func:`get_principal`, :func:`require_role`), so the same
+    401 and 403; document the route with ``openapi_extra=`` :data:`BEARER` for the security scheme.
+    """
+    return require_role(await get_principal(request, await _bearer(request)), roles)
 
 
 def _roles(roles: frozenset[str]) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
@@ -90,8 +95,6 @@ async def get_office(settings: Annotated[Settings, Depends(get_settings_dep)]) -
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-CaseListDep = Annotated[CaseList, Depends(get_case_list)]
 OfficeDep = Annotated[OfficeInfo, Depends(get_office)]
 AnyRole = Annotated[Principal, Depends(_roles(EVERYONE))]
 """Any valid token (a case's own visibility rules still apply)."""

@@ -67,19 +67,30 @@ def test_unknown_paths_and_methods_are_404_and_405(client, office):
     assert client.delete(f"{V1}/cases/X", headers=office).status_code == 405
 
 
-def test_an_internal_error_is_a_500_without_a_traceback(settings, migrated):
-    """Whatever breaks inside, the client gets a sentence, not the stack."""
+def _broken() -> None:
+    raise RuntimeError("secret internals /etc/passwd")
 
-    def broken() -> None:
-        raise RuntimeError("secret internals /etc/passwd")
 
+class _BrokenList:
+    def page(self, **_arguments: object) -> None:
+        _broken()
+
+    def close(self) -> None:
+        """Nothing to give back."""
+
+
+def test_an_internal_error_is_a_500_without_a_traceback(settings, migrated, office):
+    """Whatever breaks inside, the client gets a sentence, not the stack: in a dependency, and in the
+    list route, which reads its request itself."""
     app = create_app(settings)
-    app.dependency_overrides[get_principal] = broken
+    app.dependency_overrides[get_principal] = _broken
+    app.state.cases = _BrokenList()
     with TestClient(app, raise_server_exceptions=False) as client:
-        response = client.get(f"{V1}/cases")
-    assert response.status_code == 500
-    assert response.json() == {"detail": "internal server error"}
-    assert "secret" not in response.text
+        responses = [client.get(f"{V1}/cases/X"), client.get(f"{V1}/cases", headers=office)]
+    for response in responses:
+        assert response.status_code == 500
+        assert response.json() == {"detail": "internal server error"}
+        assert "secret" not in response.text
 
 
 def test_the_case_id_path_is_whatever_was_stored(client, office):

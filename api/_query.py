@@ -1,0 +1,88 @@
+"""A query-string model a route reads itself, as FastAPI reads ``Annotated[Model, Query()]``.
+
+Why: FastAPI resolves a query model field by field on every request (each field's annotation walked
+again); for ``GET /cases`` that and the dependency solver were about a third of a request's CPU
+(0.3 of 0.9 ms in-process on PostgreSQL; docs/performance.md, fourth round). A route that takes the
+``Request`` and calls :meth:`QueryModel.read` gets the same model, or the same 422, for less.
+
+The same, and tested so (tests/api/test_query.py compares both ways on many query strings):
+
+* values: for the model's fields the last of a repeated name (FastAPI's ``QueryParams.get`` for a
+  single-value field); every other name too, with all its values when repeated, so that an unknown
+  one meets the model's ``extra`` policy (``extra_forbidden``) with the same input;
+* errors: pydantic's, each ``loc`` under ``"query"``, raised as FastAPI's ``RequestValidationError``
+  (the app's handler writes the contract's 422);
+* documentation: the OpenAPI ``parameters`` are FastAPI's own for ``Annotated[Model, Query()]``, asked
+  of FastAPI once when the route is declared.
+
+Only models whose fields are single values under their own names: a list field would need
+``getlist``, an alias FastAPI's alias rules.
+"""
+
+import functools
+import types
+import typing
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ValidationError
+
+_SEQUENCES = (list, set, frozenset, tuple)
+M = TypeVar("M", bound=BaseModel)
+
+
+class QueryModel(Generic[M]):
+    """``model`` read from the query string by the route itself (see the module's docstring)."""
+
+    __slots__ = ("model", "names")
+
+    def __init__(self, model: type[M]) -> None:
+        for name, field in model.model_fields.items():
+            if _is_sequence(field.annotation):
+                raise TypeError(f"{model.__name__}.{name}: a query model read here has single values only")
+            if field.alias or field.validation_alias:
+                raise TypeError(f"{model.__name__}.{name}: a query model read here has no aliases")
+        self.model = model
+        self.names = frozenset(model.model_fields)
+
+    def read(self, request: Request) -> M:
+        """The model of the request's query string; a ``RequestValidationError`` as FastAPI raises it."""
+        params = request.query_params
+        values: dict[str, Any] = dict(params)  # the last value of a repeated name
+        for name in values.keys() - self.names:
+            given = params.getlist(name)
+            if len(given) > 1:
+                values[name] = given
+        try:
+            return self.model.model_validate(values)
+        except ValidationError as exc:
+            errors = [{**error, "loc": ("query", *error["loc"])} for error in exc.errors(include_url=False)]
+            raise RequestValidationError(errors) from None
+
+    def openapi(self, **extra: Any) -> dict[str, Any]:
+        """``openapi_extra`` for the route: FastAPI's ``parameters`` for the model, and ``extra``."""
+        return {"parameters": _parameters(self.model), **extra}
+
+
+def _is_sequence(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_sequence(arg) for arg in typing.get_args(annotation))
+    return (origin or annotation) in _SEQUENCES
+
+
+@functools.cache
+def _parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The OpenAPI ``parameters`` FastAPI writes for ``Annotated[model, Query()]``."""
+
+    async def endpoint(query: Annotated[model, Query()]) -> None:  # type: ignore[valid-type]
+        """Only declared, never called."""
+
+    document = get_openapi(
+        title="", version="", routes=[APIRoute("/", endpoint)], separate_input_output_schemas=False
+    )
+    parameters: list[dict[str, Any]] = document["paths"]["/"]["get"]["parameters"]
+    return parameters
