@@ -1,9 +1,9 @@
 """A query-string model a route reads itself, as FastAPI reads ``Annotated[Model, Query()]``.
 
 Why: FastAPI resolves a query model field by field on every request (each field's annotation walked
-again); for ``GET /cases`` that and the dependency solver were about a third of a request's CPU
-(0.3 of 0.9 ms in-process on PostgreSQL; docs/performance.md, fourth round). A route that takes the
-``Request`` and calls :meth:`QueryModel.read` gets the same model, or the same 422, for less.
+again); for ``GET /cases`` that and the dependency solver were a fifth to a third of a request's CPU
+(in-process on PostgreSQL, 0.91-1.40 against 0.72-0.96 ms; docs/performance.md, fourth round). A route
+that takes the ``Request`` and calls :meth:`QueryModel.read` gets the same model, or the same 422, for less.
 
 The same, and tested so (tests/api/test_query.py compares both ways on many query strings):
 
@@ -15,22 +15,27 @@ The same, and tested so (tests/api/test_query.py compares both ways on many quer
 * documentation: the OpenAPI ``parameters`` are FastAPI's own for ``Annotated[Model, Query()]``, asked
   of FastAPI once when the route is declared.
 
-Only models whose fields are single values under their own names: a list field would need
-``getlist``, an alias FastAPI's alias rules.
+What differs: the dict given to the model is in the query string's order (FastAPI: fields first, then
+the other names), which only a model validator reading the raw dict could see; the error carries no
+endpoint context for its ``str()`` and FastAPI's telemetry does not record it (neither is used here).
+
+Only models whose fields are single values under their own names, documented inline: a list field
+would need ``getlist`` (refused by FastAPI's own test for one), an alias FastAPI's alias rules, an
+Enum or model field a ``$ref`` into the app's components.
 """
 
+import copy
 import functools
-import types
-import typing
 from typing import Annotated, Any, Generic, TypeVar
 
+import orjson
 from fastapi import Query, Request
+from fastapi._compat import field_annotation_is_sequence  # FastAPI's own test: which fields it reads as lists
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
 
-_SEQUENCES = (list, set, frozenset, tuple)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -41,7 +46,7 @@ class QueryModel(Generic[M]):
 
     def __init__(self, model: type[M]) -> None:
         for name, field in model.model_fields.items():
-            if _is_sequence(field.annotation):
+            if field_annotation_is_sequence(field.annotation):
                 raise TypeError(f"{model.__name__}.{name}: a query model read here has single values only")
             if field.alias or field.validation_alias:
                 raise TypeError(f"{model.__name__}.{name}: a query model read here has no aliases")
@@ -63,15 +68,10 @@ class QueryModel(Generic[M]):
             raise RequestValidationError(errors) from None
 
     def openapi(self, **extra: Any) -> dict[str, Any]:
-        """``openapi_extra`` for the route: FastAPI's ``parameters`` for the model, and ``extra``."""
-        return {"parameters": _parameters(self.model), **extra}
-
-
-def _is_sequence(annotation: Any) -> bool:
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        return any(_is_sequence(arg) for arg in typing.get_args(annotation))
-    return (origin or annotation) in _SEQUENCES
+        """``openapi_extra`` for the route: FastAPI's ``parameters`` for the model, and ``extra`` (copies)."""
+        if "parameters" in extra:
+            raise ValueError("the parameters are the query model's")
+        return copy.deepcopy({"parameters": _parameters(self.model), **extra})
 
 
 @functools.cache
@@ -85,4 +85,6 @@ def _parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
         title="", version="", routes=[APIRoute("/", endpoint)], separate_input_output_schemas=False
     )
     parameters: list[dict[str, Any]] = document["paths"]["/"]["get"]["parameters"]
+    if b'"$ref"' in orjson.dumps(parameters):  # it would point into this throwaway document's components
+        raise TypeError(f"{model.__name__}: a query model read here documents its fields inline (no $ref)")
     return parameters

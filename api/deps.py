@@ -25,7 +25,8 @@ _bearer = HTTPBearer(
 )
 _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 BEARER: dict[str, Any] = {"security": [{_bearer.scheme_name: []}]}
-"""``openapi_extra`` of a route that calls :func:`caller_of`: what a ``Depends`` on the token documents."""
+"""``openapi_extra`` of a route that calls :func:`caller_of`: what a ``Depends`` on the token documents
+(the scheme itself is in the document's components because the other routes declare the dependency)."""
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -74,6 +75,7 @@ async def caller_of(request: Request, roles: frozenset[str]) -> Principal:
 
     The same steps (``HTTPBearer``'s parsing, :func:`get_principal`, :func:`require_role`), so the same
     401 and 403; document the route with ``openapi_extra=`` :data:`BEARER` for the security scheme.
+    Being called, not declared, it is out of reach of ``app.dependency_overrides``.
     """
     return require_role(await get_principal(request, await _bearer(request)), roles)
 

@@ -130,17 +130,18 @@ def children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def machine_cpu_seconds() -> tuple[float, float]:
-    """(busy, idle) CPU seconds of the whole machine since boot, summed over its CPUs (``/proc/stat``).
+def machine_cpu_seconds() -> tuple[float, float, float]:
+    """(busy, idle, steal) CPU seconds of the whole machine since boot, summed over its CPUs (``/proc/stat``).
 
-    Busy minus the server's and wrk's CPU over a run is what everything else on the machine used:
-    in ``bench_cases_pg``, PostgreSQL's backends. Idle says whether the cores were the limit at all.
+    Busy minus the server's and wrk's CPU over a run is what everything else on the machine used: in
+    ``bench_cases_pg`` mostly PostgreSQL's backends, with the kernel's interrupt work (loopback TCP)
+    and the benchmark itself. Idle says whether the cores were the limit; steal is time the
+    hypervisor gave to other guests, neither busy nor idle here.
     """
     fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]  # idle + iowait
-    busy = sum(fields[:8]) - idle  # user nice system idle iowait irq softirq steal (guest is in user)
+    user, nice, system, idle, iowait, irq, softirq, steal = fields[:8]  # guest time is inside user
     ticks = os.sysconf("SC_CLK_TCK")
-    return busy / ticks, idle / ticks
+    return (user + nice + system + irq + softirq) / ticks, (idle + iowait) / ticks, steal / ticks
 
 
 def start_server(env: dict[str, str], workers: int, log: Path, timeout: float = 90.0) -> Server:
