@@ -63,9 +63,10 @@ _CASE_QUERY = QueryModel(CaseQuery)
 # (crud.CaseList, about 0.35 ms of CPU), which costs less on the event loop than the hop to a worker
 # thread. It reads its request itself (caller_of, QueryModel: the same checks, errors and OpenAPI as
 # the dependencies they replace, tested so) instead of through FastAPI's dependency solver, which was
-# a fifth to a third of the request's CPU (bench/bench_cases_pg.py, docs/performance.md).
-# The page is built from
-# plain columns in the shape of CasePage (tests check it against the model) and written out directly.
+# a fifth to a third of the request's CPU (bench/bench_cases_pg.py, docs/performance.md). The caller is
+# checked before the query is read: without a valid token, 401, never the query's 422 (as before).
+# The page is built from plain columns in the shape of CasePage (tests check it against the model) and
+# written out directly.
 @router.get("/cases", response_model=CasePage, openapi_extra=_CASE_QUERY.openapi(**BEARER))
 async def list_cases(request: Request) -> Response:
     """The cases this token may read, filtered, a page at a time in ``case_id`` order.
@@ -74,8 +75,8 @@ async def list_cases(request: Request) -> Response:
     still works but reads every case it skips. ``total`` counts at most ``KAOPING_LIST_COUNT_CAP``
     cases past the offset unless ``count=exact``; ``total_exact`` says which.
     """
-    caller = await caller_of(request, EVERYONE)  # first: a caller without a valid token learns nothing
-    query = _CASE_QUERY.read(request)  # of the query's errors (401 before 422, as the dependencies did)
+    caller = await caller_of(request, EVERYONE)
+    query = _CASE_QUERY.read(request)
     settings: Settings = request.app.state.settings
     cases: CaseList = request.app.state.cases
     page = cases.page(principal=caller, query=query, count_cap=settings.list_count_cap)
