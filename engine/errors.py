@@ -9,19 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rules.errors import KaopingError, RulebookError
 
-class KaopingError(Exception):
-    """Base class of every error kaoping raises on purpose."""
-
-
-class RulebookError(KaopingError):
-    """The rule data under ``rules/`` is malformed; the message names the file and the key."""
-
-    def __init__(self, path: str, key: str, msg: str) -> None:
-        self.path = path
-        self.key = key
-        self.msg = msg
-        super().__init__(f"{path}: {key}: {msg}")
+__all__ = ["CaseError", "EngineError", "KaopingError", "RulebookError"]
 
 
 class CaseError(KaopingError):

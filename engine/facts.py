@@ -139,7 +139,7 @@ def _eligibility(case: Case, rs: RuleSet, f: Facts) -> None:
     f.engine["evaluation_kind"] = c.evaluation_kind
     f.trace["ELG-07"] = {"evaluation_kind": c.evaluation_kind}
     required = rs.param("eligibility.required_contract_clauses")
-    missing = [label for code, label in required if code not in c.contract_clauses]
+    missing = [rs.label("contract_clause", code) for code in required if code not in c.contract_clauses]
     f.engine["elg08_missing"] = len(missing)
     f.trace["ELG-08"] = {"required_count": len(required), "missing_clauses": _join(missing)}
     record = rs.param("eligibility.record")
@@ -235,7 +235,9 @@ def _plan(case: Case, rs: RuleSet, f: Facts) -> None:
             f.trace[rule] = {"plan": "未提交"}
         return
     missing = [
-        f"“{label}”" for code, label in rs.param("plan_review.required_sections") if code not in plan.sections
+        f"“{rs.label('plan_section', code)}”"
+        for code in rs.param("plan_review.required_sections")
+        if code not in plan.sections
     ]
     f.engine["pln01_missing"] = len(missing)
     f.trace["PLN-01"] = {"missing_sections": _join(missing)}
@@ -285,8 +287,8 @@ def _draft(case: Case, rs: RuleSet, f: Facts) -> None:
             f.trace[rule] = {"draft": "未提交"}
         return
     missing = [
-        f"“{label}”"
-        for code, label in rs.param("report_review.required_sections")
+        f"“{rs.label('report_section', code)}”"
+        for code in rs.param("report_review.required_sections")
         if code not in draft.sections
     ]
     f.engine["rpt01_missing"] = len(missing)

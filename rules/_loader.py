@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.errors import RulebookError
+from rules.errors import RulebookError
 from rules.schema import (
     ISO_DATE,
     Citation,
@@ -58,7 +58,7 @@ class RuleSet:
     labels: dict[str, dict[str, str]]
 
     def label(self, kind: str, code: str) -> str:
-        """The Chinese label of an enumerated code (``rules/labels.yaml``), or the code itself."""
+        """The Chinese label of an enumerated code (``rules/vocabulary.yaml``), or the code itself."""
         return self.labels.get(kind, {}).get(code, code)
 
     def param(self, path: str) -> Any:
@@ -132,15 +132,6 @@ def _typed(kind: str, value: Any, path: Path, key: str) -> Any:  # noqa: C901, P
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or not value:
             raise RulebookError(str(path), key, "expected a non-empty list of text")
         return tuple(value)
-    if kind == "labelled_list":
-        if not isinstance(value, list) or not value:
-            raise RulebookError(str(path), key, "expected a non-empty list of {code, label}")
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, dict) or set(item) != {"code", "label"}:
-                raise RulebookError(str(path), f"{key}[{i}]", "expected exactly {code, label}")
-            out.append((str(item["code"]), str(item["label"])))
-        return tuple(out)
     if kind == "mapping":
         if not isinstance(value, dict):
             raise RulebookError(str(path), key, "expected a mapping")

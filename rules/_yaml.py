@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from engine.errors import RulebookError
+from rules.errors import RulebookError
 
 
 class _StrictLoader(yaml.SafeLoader):

@@ -10,7 +10,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from engine.errors import RulebookError
 from rules._loader import (
     RULES_DIR,
     Rule,
@@ -22,7 +21,9 @@ from rules._loader import (
     cite_text,
 )
 from rules._yaml import read_yaml
+from rules.errors import RulebookError
 from rules.schema import CatalogueFile, CatalogueRule, Citation, ParameterFile, Source, VersionsFile
+from rules.vocabulary import Vocabulary, load_vocabulary
 from rules.wording import printf_style
 
 
@@ -56,14 +57,10 @@ class Rulebook:
         for v in self._versions:
             if v.measure not in self.sources:
                 raise RulebookError(str(versions_path), f"{v.id}.measure", f"unknown source {v.measure}")
-        labels_path = root / "labels.yaml"
-        raw_labels = read_yaml(labels_path) if labels_path.exists() else {}
-        if not isinstance(raw_labels, dict) or not all(
-            isinstance(v, dict) and all(isinstance(k, str) and isinstance(t, str) for k, t in v.items())
-            for v in raw_labels.values()
-        ):
-            raise RulebookError(str(labels_path), "-", "expected a mapping of kind to {code: label}")
-        self.labels: dict[str, dict[str, str]] = raw_labels
+        self.vocabulary: Vocabulary = load_vocabulary(root / "vocabulary.yaml")
+        self.labels: dict[str, dict[str, str]] = {
+            name: self.vocabulary.labels(name) for name in self.vocabulary.lists
+        }
         self._catalogue = self._load_catalogue()
         self._parameters = self._load_parameters()
         self._snapshots = {v.id: self._snapshot(i) for i, v in enumerate(self._versions)}

@@ -115,9 +115,7 @@ class DatedValue(_Strict):
 class ParameterMetadata(_Strict):
     """Metadata of a parameter file: its type, unit and dated citations."""
 
-    type: Literal[
-        "text", "integer", "decimal", "list", "labelled_list", "mapping", "weights", "bands", "coefficients"
-    ]
+    type: Literal["text", "integer", "decimal", "list", "mapping", "weights", "bands", "coefficients"]
     unit: str
     local_scheme: bool = False
     citations: dict[str, list[Citation]] = Field(min_length=1)

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import RulebookError
 from rules._loader import RuleSet
+from rules.errors import RulebookError
 from rules.rulesets import assessment, eligibility, followups, panel, reviews, sections  # noqa: F401 - registers
 from rules.rulesets._cond import Cond
 from rules.rulesets._registry import BUILDERS, SECTION_BUILDERS, Effect, Logic
