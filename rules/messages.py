@@ -1,0 +1,61 @@
+"""The product's sentences for people (``rules/messages.yaml``): one entry per id, in Chinese and English.
+
+Errors and notices carry a message id and its values; the edge that shows them to a person renders the
+text in that person's language (Chinese unless English was asked for). Both languages of a message must
+name the same ``{blanks}``; the loader refuses the rest, naming the file and the id.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from rules._yaml import read_yaml
+from rules.errors import RulebookError
+
+Lang = Literal["zh", "en"]
+MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yaml"
+_FORMATTER = string.Formatter()
+
+
+def _blanks(text: str) -> set[str]:
+    return {name for _, name, _, _ in _FORMATTER.parse(text) if name}
+
+
+def _load(path: Path) -> dict[str, dict[str, str]]:
+    raw = read_yaml(path)
+    if not isinstance(raw, dict):
+        raise RulebookError(str(path), "-", "expected a mapping of message id to {zh, en}")
+    out: dict[str, dict[str, str]] = {}
+    for key, entry in raw.items():
+        if not isinstance(entry, dict) or set(entry) != {"zh", "en"}:
+            raise RulebookError(str(path), str(key), "a message has exactly zh and en")
+        if not all(isinstance(v, str) and v for v in entry.values()):
+            raise RulebookError(str(path), str(key), "zh and en are non-empty text")
+        try:
+            zh, en = _blanks(entry["zh"]), _blanks(entry["en"])
+        except ValueError as exc:
+            raise RulebookError(str(path), str(key), f"unbalanced braces: {exc}") from None
+        if zh != en:
+            raise RulebookError(str(path), str(key), f"zh names {sorted(zh)} but en names {sorted(en)}")
+        out[str(key)] = {"zh": entry["zh"], "en": entry["en"]}
+    return out
+
+
+@cache
+def catalogue(path: Path = MESSAGES_PATH) -> dict[str, dict[str, str]]:
+    """Every message, validated, loaded once per process."""
+    return _load(path)
+
+
+def message(key: str, lang: Lang = "zh", /, **values: Any) -> str:
+    """The text of one message in a language, its blanks filled.
+
+    Raises:
+        KeyError: no message has that id (a bug, never a user's doing).
+    """
+    entry = catalogue()[key]
+    text = entry[lang] if lang in entry else entry["zh"]
+    return text.format_map(values) if values else text
