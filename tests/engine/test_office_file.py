@@ -120,8 +120,10 @@ def test_a_part_larger_than_it_declares_is_caught_by_its_crc() -> None:
     [
         b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x "y">]><w>&x;</w>',
         b'<?xml version="1.0"?><!DOCTYPE w SYSTEM "http://example.invalid/x.dtd"><w/>',
-        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-        b"<lolz>&lol2;</lolz>",
+        (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+            b"<lolz>&lol2;</lolz>"
+        ),
     ],
     ids=["internal-entity", "external-dtd", "billion-laughs"],
 )
