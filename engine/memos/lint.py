@@ -1,7 +1,8 @@
-"""Check a memo template the office edited in Word before it is ever rendered (issue 3).
+"""Check a memo template the office edited in Word before it is ever rendered.
 
 A template may only fill blanks: the fields of its contract (:data:`engine.memos.fields.TEMPLATE_FIELDS`),
-the filters of :data:`engine.memos.filters.FILTERS`, ``{% for %}`` over list fields and ``{% if %}``.
+the filters of :data:`engine.memos.filters.FILTERS`, ``{% for %}`` over list fields and ``{% if %}``
+(which may compare a coded field only with codes of its lists: ``verdict == 'pass'``, never ``'pas'``).
 Anything else is refused with a message naming the place: ``_``/dunder attributes (the classic sandbox
 escapes ``{{ ''.__class__.__mro__ }}`` and ``{{ cycler.__init__.__globals__ }}``), unknown names or
 attributes, unknown filters, calls, arithmetic, ``{% set %}``, macros, includes, imports and
@@ -22,6 +23,8 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from engine.memos.fields import LOOP_FIELDS, TEMPLATE_FIELDS, Field
 from engine.memos.filters import FILTERS
+from engine.memos.sandbox import DocxTemplate, make_environment
+from rules import load_rulebook
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -61,26 +64,46 @@ class _Kind:
 
     what: str  # "scalar" | "row" | "list" | "loop" | "bad"
     row: Mapping[str, Field] | None = None
+    codes: tuple[str, ...] = ()
+    """A coded field's code lists (a comparison with any other constant is refused)."""
+    path: str = ""
+    """The list field a row or list comes from (``checks``), for the fields used."""
 
 
 _SCALAR = _Kind("scalar")
 _BAD = _Kind("bad")
 _LOOP = _Kind("loop")
+_EQUALITY = frozenset({"eq", "ne", "in", "notin"})
 
 
-def _field_kind(spec: Field) -> _Kind:
-    return _Kind("list", spec.row) if spec.row is not None else _SCALAR
+def _field_kind(spec: Field, path: str) -> _Kind:
+    if spec.row is not None:
+        return _Kind("list", spec.row, path=path)
+    return _Kind("scalar", codes=spec.codes) if spec.codes else _SCALAR
+
+
+def _constants(node: nodes.Node) -> list[object] | None:
+    """The constants ``node`` stands for (``'pass'``, ``['pass', 'return']``), or None if not constant."""
+    if isinstance(node, nodes.Const):
+        return [node.value]
+    if isinstance(node, (nodes.List, nodes.Tuple)) and all(isinstance(i, nodes.Const) for i in node.items):
+        return [i.value for i in node.items]  # type: ignore[attr-defined]
+    return None
 
 
 class _Checker:
     """Walks one part's Jinja AST with a scope of loop variables."""
 
-    def __init__(self, fields: Mapping[str, Field], where: str, lines: list[str], *, body: bool) -> None:
+    def __init__(
+        self, fields: Mapping[str, Field], where: str, lines: list[str], *, body: bool, used: set[str]
+    ) -> None:
         self.fields = fields
         self.where = where
         self.lines = lines
         self.body = body
+        self.used = used
         self.problems: list[str] = []
+        self.vocabulary = load_rulebook().vocabulary
 
     def footnote_outside_body(self, node: nodes.Node, name: object) -> bool:
         """Footnote marks (``note``, ``*_note``) only become footnotes in the document body."""
@@ -95,14 +118,38 @@ class _Checker:
         near = f" (near «{text[:60]}»)" if text else ""
         self.problems.append(f"{self.where}{near}: {message}")
 
+    def compare(self, node: nodes.Compare, scope: Mapping[str, _Kind]) -> None:
+        """A coded field compared with constants: each constant must be a code of the field's lists."""
+        left = self.expr(node.expr, scope)
+        for operand in node.ops:
+            right = self.expr(operand.expr, scope)
+            if operand.op not in _EQUALITY:
+                continue
+            for kind, other in ((left, operand.expr), (right, node.expr)):
+                values = _constants(other)
+                if not kind.codes or values is None:
+                    continue
+                codes = {c for name in kind.codes for c in self.vocabulary.codes(name)}
+                for value in values:
+                    if value not in codes:
+                        self.refuse(
+                            node,
+                            f"{value!r} is not a code of {', '.join(kind.codes)}; the codes are: "
+                            + ", ".join(sorted(codes)),
+                        )
+
     def expr(self, node: nodes.Node, scope: Mapping[str, _Kind]) -> _Kind:  # noqa: C901, PLR0911, PLR0912
+        if isinstance(node, nodes.Compare):
+            self.compare(node, scope)
+            return _SCALAR
         if isinstance(node, nodes.Name):
             if self.footnote_outside_body(node, node.name):
                 return _BAD
             if node.name in scope:
                 return scope[node.name]
             if node.name in self.fields:
-                return _field_kind(self.fields[node.name])
+                self.used.add(node.name)
+                return _field_kind(self.fields[node.name], node.name)
             self.refuse(node, f"unknown field {node.name!r} (not in this template's contract)")
             return _BAD
         if isinstance(node, (nodes.Getattr, nodes.Getitem)):
@@ -122,11 +169,12 @@ class _Checker:
             if base.what == "bad":
                 return _BAD
             if base.what == "row" and base.row is not None and attr in base.row:
-                return _field_kind(base.row[attr])
+                self.used.add(f"{base.path}[].{attr}")
+                return _field_kind(base.row[attr], f"{base.path}[].{attr}")
             if base.what == "loop" and attr in LOOP_FIELDS:
                 return _SCALAR
             if base.what == "list" and isinstance(attr, int):
-                return _Kind("row", base.row)
+                return _Kind("row", base.row, path=base.path)
             self.refuse(node, f"{attr!r} is not a field here (see docs_templates/README.md)")
             return _BAD
         if isinstance(node, nodes.Filter):
@@ -152,7 +200,7 @@ class _Checker:
         items = self.expr(node.iter, scope)
         if items.what not in {"list", "bad"}:
             self.refuse(node, "{% for %} must loop over a list field")
-        inner = {**scope, node.target.name: _Kind("row", items.row), "loop": _LOOP}
+        inner = {**scope, node.target.name: _Kind("row", items.row, path=items.path), "loop": _LOOP}
         if node.recursive:
             self.refuse(node, "recursive loops are not allowed")
         if node.test is not None:
@@ -178,13 +226,14 @@ class _Checker:
         self.refuse(node, f"{{% {type(node).__name__.lower()} %}} is not allowed in a memo template")
 
 
-def check_source(source: str, fields: Mapping[str, Field], where: str, *, body: bool = True) -> list[str]:
+def check_source(
+    source: str, fields: Mapping[str, Field], where: str, *, body: bool = True, used: set[str] | None = None
+) -> list[str]:
     """Problems of one part's Jinja source (already cleaned up by docxtpl), in the sandbox.
 
     ``body`` is false for headers, footers, footnotes and core properties, where footnote marks are refused.
+    The fields the part uses (``verdict``, ``checks[].note``) are added to ``used`` when it is given.
     """
-    from engine.memos.render import make_environment  # noqa: PLC0415 - render imports this module lazily
-
     source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
     lines = source.split("\n")
     try:
@@ -192,7 +241,7 @@ def check_source(source: str, fields: Mapping[str, Field], where: str, *, body: 
     except TemplateSyntaxError as exc:
         text = _TAGS.sub("", lines[exc.lineno - 1]).strip() if 0 < exc.lineno <= len(lines) else ""
         return [f"{where} (near «{text[:60]}»): Jinja syntax error: {exc.message}"]
-    checker = _Checker(fields, where, lines, body=body)
+    checker = _Checker(fields, where, lines, body=body, used=used if used is not None else set())
     for node in tree.body:
         checker.stmt(node, {})
     return checker.problems
@@ -200,9 +249,7 @@ def check_source(source: str, fields: Mapping[str, Field], where: str, *, body: 
 
 def _sources(data: bytes) -> list[tuple[str, str]]:
     """(where, Jinja source) of every part docxtpl renders, after its tag clean-up."""
-    from engine.memos.render import _CachedTemplate  # noqa: PLC0415
-
-    template = _CachedTemplate(io.BytesIO(data))
+    template = DocxTemplate(io.BytesIO(data))
     document = template.get_docx()
     out = [("body", template.patch_xml(template.get_xml()))]
     for uri, name in ((template.HEADER_URI, "header"), (template.FOOTER_URI, "footer")):
@@ -224,6 +271,10 @@ def _sources(data: bytes) -> list[tuple[str, str]]:
 def check_template(path: Path | str, *, stem: str | None = None, data: bytes | None = None) -> list[str]:
     """Every problem of a memo template (.docx); an empty list means it may be used.
 
+    A template may be edited freely outside its fields (text, formatting, layout), but it must use the
+    fields its contract marks as required (the findings, statuses, figures and their footnote marks) and
+    no others.
+
     Args:
         path: the template file.
         stem: which contract to check against (``eligibility``, ``review``, ``fee``, ``referral``);
@@ -244,6 +295,26 @@ def check_template(path: Path | str, *, stem: str | None = None, data: bytes | N
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         return [f"{path.name}: not a readable .docx file: {exc}"]
     problems: list[str] = []
+    used: set[str] = set()
     for where, source in sources:
-        problems += check_source(source, fields, f"{path.name}, {where}", body=where == "body")
+        problems += check_source(source, fields, f"{path.name}, {where}", body=where == "body", used=used)
+    if not any("Jinja syntax error" in p for p in problems):
+        problems += [
+            f"{path.name}: the required field {name!r} is not used ({doc})"
+            for name, doc in _missing(fields, used)
+        ]
     return problems
+
+
+def _missing(fields: Mapping[str, Field], used: set[str]) -> list[tuple[str, str]]:
+    """The required fields a template does not use (a used list's required row fields included)."""
+    missing = [(name, spec.doc) for name, spec in fields.items() if spec.required and name not in used]
+    for name, spec in fields.items():
+        if spec.row is None or name not in used:
+            continue
+        missing += [
+            (f"{name}[].{sub}", row.doc)
+            for sub, row in spec.row.items()
+            if row.required and f"{name}[].{sub}" not in used
+        ]
+    return missing
