@@ -5,7 +5,7 @@ the memo kinds (:data:`MEMO_KINDS`, each registered in :mod:`engine.memos.kinds`
 sandboxed Jinja2 environment and returns deterministic .docx bytes; ``check_template(path)`` lists the
 problems of an edited template.
 
-The rendering and linting parts (python-docx, docxtpl, Jinja2: ~0.15 s to import) load on first use
+The rendering and linting parts (python-docx, docxtpl, Jinja2: slow to import) load on first use
 (PEP 562), so a command that only names the memo kinds (``kaoping evaluate``, the CLI's parser) does
 not pay for them.
 """

@@ -1,6 +1,6 @@
 """The explicit, flat context of a memo, built from a case and its decision by the memo's kind.
 
-Templates only fill blanks (style.md §3.5): the context holds values, codes and labels, never a sentence.
+Templates only fill blanks (as docassemble's): the context holds values, codes and labels, never a sentence.
 A template chooses among its own fixed sentences by the status codes the context holds, prints numbers
 and dates through filters (:mod:`engine.memos.filters`), and may use exactly the fields of its contract
 (``rules/memos.yaml``, :data:`engine.memos.fields.TEMPLATE_FIELDS`). Each finding carries a footnote mark

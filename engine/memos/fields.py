@@ -1,4 +1,4 @@
-"""The template contract: which context fields each memo template may use (style.md §3.5).
+"""The template contract: which context fields each memo template may use.
 
 docassemble narrows a template's view to an explicit ``fields`` mapping; so do we. Each template gets a
 flat mapping of blanks; a list field is a list of rows, each row a flat mapping. The contract is data,

@@ -1,4 +1,4 @@
-"""Jinja filters the memo templates may use (style.md §6.6 item 6: formatting lives in filters).
+"""Jinja filters the memo templates may use: formatting lives in filters, as docassemble's does.
 
 Templates only fill blanks; every number, date or code a template prints goes through one of these.
 The set is closed: :data:`FILTERS` is the whole list, the sandboxed environment has no other filter,
