@@ -677,6 +677,11 @@ def _codes(spec: Field) -> str:
     return "；代码：" + " / ".join(codes)
 
 
+def _doc(spec: Field) -> str:
+    """A field's line in the README: its description, its codes, and whether a template must use it."""
+    return f"{spec.doc}{_codes(spec)}{'；**必须使用**' if spec.required else ''}"
+
+
 def readme() -> str:
     """docs_templates/README.md: per template, the context fields it may use, and the filters."""
     lines = [
@@ -701,6 +706,8 @@ def readme() -> str:
         "  the sentence, `{%p else %}`, the other sentence, `{%p endif %}` (each tag in a paragraph of its",
         "  own). A coded field may only be compared with its codes (listed below); any other word is",
         "  refused.",
+        "- The fields marked **必须使用** (the findings, statuses, figures and their footnote marks)",
+        "  must stay in the template; a row's marked fields wherever the template loops over its list.",
         "- Every `note` field is a footnote mark: put it right after the finding it belongs to (in the",
         "  document body, not in a header or footer); it becomes a Word footnote citing the rule id, the",
         "  document and article, and the values used.",
@@ -717,11 +724,9 @@ def readme() -> str:
     for stem, fields in TEMPLATE_FIELDS.items():
         lines += ["", f"## `{stem}.docx` (kind {_used_by(stem)})", "", "| field | 说明 |", "|---|---|"]
         for name, spec in fields.items():
-            lines.append(
-                f"| `{name}` | {spec.doc}{_codes(spec)}{'；列表，每行字段见下' if spec.row else ''} |"
-            )
+            lines.append(f"| `{name}` | {_doc(spec)}{'；列表，每行字段见下' if spec.row else ''} |")
             if spec.row:
-                lines += [f"| `{name}[].{sub}` | {row.doc}{_codes(row)} |" for sub, row in spec.row.items()]
+                lines += [f"| `{name}[].{sub}` | {_doc(row)} |" for sub, row in spec.row.items()]
     lines += [
         "",
         "Inside a loop, `loop.index` (1, 2, …), `loop.first`, `loop.last` and `loop.length` may be used too.",

@@ -17,7 +17,7 @@ from engine.memos.marks import Notes, clean
 from rules import load_rulebook
 from rules.memos import memo_data
 
-__all__ = ["NONE", "Source", "fact", "number"]
+__all__ = ["NONE", "Source", "fact", "facts_text", "number"]
 
 NONE = "—"
 """What a memo prints for a figure the decision leaves empty."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rules.messages import message
+from rules.messages import Lang, message
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -26,7 +26,7 @@ class Refusal:
     values: dict[str, str] = field(default_factory=dict)
     values_en: dict[str, str] = field(default_factory=dict)
 
-    def text(self, lang: str) -> str:
+    def text(self, lang: Lang) -> str:
         """The reason in Chinese (``zh``) or English (``en``)."""
         if lang == "en":
             return message(self.message, "en", **(self.values | self.values_en))
