@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rules._yaml import read_yaml
 from rules.errors import RulebookError
-from rules.rulebook import load_rulebook
+from rules.vocabulary import load_vocabulary
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -154,5 +154,8 @@ def load_memo_data(path: Path, vocabulary: Vocabulary) -> MemoData:
 
 @cache
 def memo_data() -> MemoData:
-    """``rules/memos.yaml`` with the rulebook's vocabulary, loaded once per process."""
-    return load_memo_data(MEMOS_PATH, load_rulebook().vocabulary)
+    """``rules/memos.yaml``, checked against ``rules/vocabulary.yaml`` beside it, loaded once per process.
+
+    Only the vocabulary is read with it (not the whole rulebook), so naming the templates stays cheap.
+    """
+    return load_memo_data(MEMOS_PATH, load_vocabulary(MEMOS_PATH.parent / "vocabulary.yaml"))
