@@ -11,9 +11,9 @@ import string
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from rules._yaml import read_yaml
 from rules.errors import RulebookError
@@ -50,7 +50,12 @@ class _FieldEntry(_Strict):
     required: bool = False
 
 
-_Fields = dict[str, str | _FieldEntry]
+def _described(value: Any) -> Any:
+    """A field written as its description alone is ``{doc: description}``."""
+    return {"doc": value} if isinstance(value, str) else value
+
+
+_Fields = dict[str, Annotated[_FieldEntry, BeforeValidator(_described)]]
 
 
 class _Wording(_Strict):
@@ -129,10 +134,8 @@ class MemoData:
             )
 
     def _field(
-        self, key: str, value: str | _FieldEntry, rows: Mapping[str, Mapping[str, TemplateField]] | None
+        self, key: str, value: _FieldEntry, rows: Mapping[str, Mapping[str, TemplateField]] | None
     ) -> TemplateField:
-        if isinstance(value, str):
-            return TemplateField(doc=value)
         for code_list in value.codes:
             if code_list not in self._vocabulary.lists:
                 raise RulebookError(
