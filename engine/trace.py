@@ -1,9 +1,9 @@
 """The trace: one entry per rule, in rulebook order, with the outcome, a Chinese sentence, facts, citation.
 
-Wording lives in the catalogue (``detail`` per outcome); this module only fills its blanks. Templates are
-parsed once per version into printf-style text (``%s`` per blank, ``%`` doubled), which fills three times
-faster than ``str.format_map`` re-parsing the braces on every call; writing 41 entries then costs a few
-dict look-ups each.
+Wording lives in the catalogue (``detail`` per outcome); this module only fills its blanks. A blank named
+like a code list of the vocabulary (``agency_kind``, ``channel`` …) prints the codes' labels. The wording is
+parsed once per version into printf-style text (``%s`` per blank, ``%`` doubled), so writing an entry fills
+its blanks without parsing braces again.
 """
 
 from __future__ import annotations

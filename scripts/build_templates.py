@@ -1,4 +1,4 @@
-"""Build the memo templates in docs_templates/ with python-docx (issue 3), reproducibly.
+"""Build the memo templates in docs_templates/ with python-docx, reproducibly.
 
 Run ``.venv/bin/python scripts/build_templates.py`` after changing the layout; the .docx files it writes
 are committed so the office can edit them in Word, and rebuilding gives identical bytes. The layout follows
@@ -7,8 +7,10 @@ centred; body 仿宋_GB2312 16 pt (三号) on a fixed 28.95 pt line (22 lines a 
 level-2 楷体_GB2312; page numbers “— 1 —” in 宋体 四号 at the foot, right on odd pages and left on even ones.
 The East Asian font is set in the styles and on every run (``w:rFonts w:eastAsia``), never via the theme.
 
-The templates hold blanks, loops and ifs only (style.md §3.5); the fields they may use are
-``engine.memos.fields.TEMPLATE_FIELDS``, written out to docs_templates/README.md by this script.
+The templates hold blanks, loops and ifs only: a conclusion is one of the template's own fixed sentences,
+chosen by a status code of the context (``{%p if verdict == 'pass' %}`` … ``{%p else %}`` … ``{%p endif %}``).
+The fields they may use are the template contract (``rules/memos.yaml``, read through
+``engine.memos.fields.TEMPLATE_FIELDS``), written out to docs_templates/README.md by this script.
 Office name and number prefix are context fields, never text in a template.
 """
 # ruff: noqa: INP001 - scripts/ is a folder of scripts, not a package
@@ -30,9 +32,11 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
-from engine.memos.fields import TEMPLATE_FIELDS
-from engine.memos.filters import FILTER_DOCS
-from engine.memos.render import normalise_docx
+from engine.memos.fields import TEMPLATE_FIELDS, Field
+from engine.memos.kinds import KIND_TEMPLATES
+from engine.memos.package import normalise_docx
+from rules import load_rulebook
+from rules.memos import memo_data
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -359,7 +363,7 @@ def new_document(title: str) -> DocumentObject:
     props.title, props.author, props.last_modified_by = title, "kaoping", "kaoping"
     props.created = props.modified = FIXED_TIME
     props.revision = 1
-    props.comments = "kaoping 文书模板（issue 3）；字段说明见 docs_templates/README.md"
+    props.comments = "kaoping 文书模板；字段说明见 docs_templates/README.md"
     return document
 
 
@@ -419,13 +423,32 @@ def eligibility() -> DocumentObject:
     para(d, "案件编号：{{ case_id }}（适用规则版本：{{ rule_version }}）")
     heading1(d, "一、基本情况")
     particulars(d)
-    para(d, "采购方式：{{ procurement_channel }}；电子卖场订单号：{{ order_no }}。")
+    para(
+        d,
+        "采购方式：{{ procurement_channel }}；"
+        "电子卖场订单号：{% if order_no %}{{ order_no }}{% else %}未填写{% endif %}。",
+    )
     heading1(d, "二、审查情况")
     para(d, "按委托日期适用的规则，逐项审查如下：")
     rule_table(d, "rules")
     heading1(d, "三、审查结论")
     para(d, "审查结论：{{ eligibility_status|status_label }}。")
-    para(d, "{{ conclusion }}")
+    para(d, "{%p if eligibility_status == 'eligible' %}")
+    para(d, "经审查，{{ agency_name }}符合承接本项目第三方绩效评价业务的各项资格条件。")
+    para(d, "{%p elif eligibility_status == 'needs_approval' %}")
+    para(
+        d,
+        "经审查，{{ agency_name }}符合承接本项目的基本资格条件，但下列事项未达要求：{{ approval_items }}。"
+        "须经财政所负责人审批同意后方可委托。",
+    )
+    para(d, "{%p else %}")
+    para(
+        d,
+        "经审查，{{ agency_name }}不具备承接本项目第三方绩效评价业务的资格。"
+        "不符合事项：{{ blocking_items }}。"
+        "{% if approval_items %}另有须经审批的事项：{{ approval_items }}。{% endif %}",
+    )
+    para(d, "{%p endif %}")
     signature(d, "{{ office_name }}", "{{ document_date|date_zh }}")
     return d
 
@@ -444,25 +467,49 @@ def review() -> DocumentObject:
         d,
         ["序号", "姓名", "来源", "领域专家", "利益关联"],
         [12, 24, 40, 22, TEXT_WIDTH_MM - 98],
-        [["{{ m.no }}", "{{ m.name }}", "{{ m.pool }}", "{{ m.domain_expert|yes_no }}", "{{ m.conflict }}"]],
+        [
+            [
+                "{{ m.no }}",
+                "{{ m.name }}",
+                "{{ m.pool }}",
+                "{{ m.domain_expert|yes_no }}",
+                "{% if m.conflicted %}{{ m.conflict }}{% else %}无{% endif %}",
+            ]
+        ],
         loop=("{%tr for m in members %}", "{%tr endfor %}"),
         centre=(0, 3),
     )
     heading2(d, "（一）专家组组成审查")
     rule_table(d, "panel_checks")
-    para(d, "专家组状态：{{ panel_status|status_label }}。{{ panel_conclusion }}")
+    para(
+        d,
+        "专家组状态：{{ panel_status|status_label }}。"
+        "{% if panel_status == 'valid' %}专家组组成符合要求，评审有效。"
+        "{% else %}专家组组成不符合要求（{{ panel_failed }}）。"
+        "{% if conflicted_names %}{{ conflicted_names }}"
+        "与被评价机构或项目单位存在利益关联，应当回避；其评分仍计入专家组平均分。{% endif %}"
+        "请委托方调整专家组后复核本意见。{% endif %}",
+    )
     heading1(d, "三、审查情况")
     para(d, "对{{ node_title }}逐项审查如下：")
     rule_table(d, "checks")
     heading1(d, "四、评审结论")
     para(d, "评审意见：{{ verdict|status_label }}。")
-    para(d, "{{ verdict_conclusion }}")
+    para(d, "{%p if verdict == 'pass' %}")
+    para(d, "经审查，{{ node_title }}各项审查均符合要求，评审意见为：{{ verdict|status_label }}。")
+    para(d, "{%p else %}")
+    para(
+        d,
+        "经审查，{{ node_title }}存在以下问题：{{ failed_checks }}。"
+        "评审意见为：{{ verdict|status_label }}，请评价机构修改完善后重新提交。",
+    )
+    para(d, "{%p endif %}")
     heading1(d, "五、专家评分")
     t = table(
         d,
         ["序号", "姓名", "评分"],
         [20, 60, TEXT_WIDTH_MM - 80],
-        [["{{ m.no }}", "{{ m.name }}", "{{ m.score }}"]],
+        [["{{ m.no }}", "{{ m.name }}", "{% if m.score is none %}未评分{% else %}{{ m.score }}{% endif %}"]],
         loop=("{%tr for m in members %}", "{%tr endfor %}"),
     )
     last = t.add_row().cells  # type: ignore[no-untyped-call]
@@ -503,7 +550,7 @@ def fee() -> DocumentObject:
         [44, 26, 26, 32, TEXT_WIDTH_MM - 128],
         [
             [
-                "{{ m.party_name }}",
+                "{{ m.party_name }}{% if m.party == 'expert_panel' %}（平均分）{% endif %}",
                 "{{ m.plan }}",
                 "{{ m.draft }}",
                 "{{ m.party_score }}",
@@ -522,7 +569,7 @@ def fee() -> DocumentObject:
             ["考评状态", "{{ assessment_status|status_label }}"],
             ["综合得分", "{{ composite }}{{ composite_note }}"],
             ["综合评价等级", "{{ grade }}{{ grade_note }}"],
-            ["查实的禁止行为", "{{ conduct }}"],
+            ["查实的禁止行为", "{% if conduct %}{{ conduct }}{% else %}无{% endif %}"],
         ],
     )
     heading1(d, "四、服务费核定")
@@ -543,7 +590,10 @@ def fee() -> DocumentObject:
             ],
             ["核定应付服务费", "{{ payable|yuan }}元{{ payable_note }}"],
             ["大写金额", "{{ payable|yuan_in_words }}"],
-            ["支付状态", "{{ fee_status|status_label }}"],
+            [
+                "支付状态",
+                "{{ fee_status|status_label }}{% if fee_status == 'withheld' %}（须整改一次）{% endif %}",
+            ],
         ],
     )
     heading1(d, "五、后续事项")
@@ -563,7 +613,7 @@ def fee() -> DocumentObject:
 def referral() -> DocumentObject:
     """移送函 to the district finance bureau (FLW-02, FLW-03)."""
     d = new_document("移送函")
-    title_block(d, "{{ subject }}")
+    title_block(d, "关于移送{{ agency_name }}有关情况的函")
     para(d, "{{ district_bureau }}：", "Normal")
     para(
         d,
@@ -576,14 +626,27 @@ def referral() -> DocumentObject:
         d,
         "经三方考评，该机构综合得分{{ composite }}，综合评价等级为“{{ grade }}”"
         "（报告初稿整改轮次：{{ rework_round }}）；"
-        "查实的禁止行为：{{ conduct }}；服务费{{ fee_status|status_label }}，核定应付{{ payable|yuan }}元"
+        "查实的禁止行为：{% if conduct %}{{ conduct }}{% else %}无{% endif %}；"
+        "服务费{{ fee_status|status_label }}，核定应付{{ payable|yuan }}元"
         "（{{ payable|yuan_in_words }}）。",
     )
     para(d, "移送事由如下：")
     para(d, "{%p for r in reasons %}")
     para(d, "{{ loop.index }}. {{ r.rule }} {{ r.title }}：{{ r.detail }}{{ r.note }}")
     para(d, "{%p endfor %}")
-    para(d, "{{ request }}")
+    para(d, "{%p if referral_rule == 'FLW-03' %}")
+    para(
+        d,
+        "该机构存在{{ conduct }}行为，根据{{ referral_cite }}，对第三方机构的处理由县级以上财政部门实施，"
+        "现将有关情况移送贵局，请依法依规处理。",
+    )
+    para(d, "{%p else %}")
+    para(
+        d,
+        "该机构整改后工作质量考评等级仍为“{{ grade }}”，"
+        "现将有关情况移送贵局，请对其定点服务机构资格进行复核。",
+    )
+    para(d, "{%p endif %}")
     para(d, "特此函告。")
     para(d, "")
     para(d, "附件：第三方评价机构工作质量考评结果及服务费核定单")
@@ -599,12 +662,24 @@ BUILDERS: dict[str, Callable[[], DocumentObject]] = {
     "referral": referral,
 }
 
-_USED_BY = {
-    "eligibility": "`eligibility`",
-    "review": "`review-plan` 与 `review-draft`",
-    "fee": "`fee`",
-    "referral": "`referral`",
-}
+
+def _used_by(stem: str) -> str:
+    """The memo kinds a template prints, e.g. `review-plan` 与 `review-draft`."""
+    return " 与 ".join(f"`{kind}`" for kind, template in KIND_TEMPLATES.items() if template == stem)
+
+
+def _codes(spec: Field) -> str:
+    """A coded field's codes with their labels, e.g. ；代码：pass 通过 / return 退回修改."""
+    if not spec.codes:
+        return ""
+    vocabulary = load_rulebook().vocabulary
+    codes = [f"{code} {label}" for name in spec.codes for code, label in vocabulary.labels(name).items()]
+    return "；代码：" + " / ".join(codes)
+
+
+def _doc(spec: Field) -> str:
+    """A field's line in the README: its description, its codes, and whether a template must use it."""
+    return f"{spec.doc}{_codes(spec)}{'；**必须使用**' if spec.required else ''}"
 
 
 def readme() -> str:
@@ -614,7 +689,9 @@ def readme() -> str:
         "",
         "These .docx files are the memo templates the office may edit in Word. They are generated by",
         "`scripts/build_templates.py` (run it again to rebuild; this file is written by it too) and rendered",
-        "by `engine.memos.render_memo` with docxtpl in a sandboxed Jinja2 environment.",
+        "by `engine.memos.render_memo` with docxtpl in a sandboxed Jinja2 environment. The fields below",
+        "are the template contract, `rules/memos.yaml`; the labels of codes come from",
+        "`rules/vocabulary.yaml`.",
         "",
         "Rules for editing (模板编辑规则):",
         "",
@@ -625,6 +702,12 @@ def readme() -> str:
         "  macros, includes, imports and `{% autoescape %}`: `engine.memos.lint.check_template(path)` lists",
         "  the problems of an edited file, and rendering runs the same check first. An undefined field is",
         "  an error naming it, never a blank.",
+        "- The conclusions are the template's own sentences, one per status: `{%p if verdict == 'pass' %}`,",
+        "  the sentence, `{%p else %}`, the other sentence, `{%p endif %}` (each tag in a paragraph of its",
+        "  own). A coded field may only be compared with its codes (listed below); any other word is",
+        "  refused.",
+        "- The fields marked **必须使用** (the findings, statuses, figures and their footnote marks)",
+        "  must stay in the template; a row's marked fields wherever the template loops over its list.",
         "- Every `note` field is a footnote mark: put it right after the finding it belongs to (in the",
         "  document body, not in a header or footer); it becomes a Word footnote citing the rule id, the",
         "  document and article, and the values used.",
@@ -637,13 +720,13 @@ def readme() -> str:
         "| filter | 说明 |",
         "|---|---|",
     ]
-    lines += [f"| `{name}` | {doc} |" for name, doc in FILTER_DOCS.items()]
+    lines += [f"| `{name}` | {doc} |" for name, doc in memo_data().filters.items()]
     for stem, fields in TEMPLATE_FIELDS.items():
-        lines += ["", f"## `{stem}.docx` (kind {_USED_BY[stem]})", "", "| field | 说明 |", "|---|---|"]
+        lines += ["", f"## `{stem}.docx` (kind {_used_by(stem)})", "", "| field | 说明 |", "|---|---|"]
         for name, spec in fields.items():
-            lines.append(f"| `{name}` | {spec.doc}{'；列表，每行字段见下' if spec.row else ''} |")
+            lines.append(f"| `{name}` | {_doc(spec)}{'；列表，每行字段见下' if spec.row else ''} |")
             if spec.row:
-                lines += [f"| `{name}[].{sub}` | {row.doc} |" for sub, row in spec.row.items()]
+                lines += [f"| `{name}[].{sub}` | {_doc(row)} |" for sub, row in spec.row.items()]
     lines += [
         "",
         "Inside a loop, `loop.index` (1, 2, …), `loop.first`, `loop.last` and `loop.length` may be used too.",

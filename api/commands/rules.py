@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         period = f"{version['valid_from']} … {version['valid_to'] or ''}"
         lines.append(f"# {version['version']} ({version['measure']}; {period})")
         for r in version["rules"]:
-            severity = f" [{r['severity']}]" if r["severity"] else ""
+            severity = f" [{rulebook.vocabulary.label('severity', r['severity'])}]" if r["severity"] else ""
             lines += [f"{r['id']}{severity} {r['title']}", f"    {r['text_zh']}", f"    {r['text_en']}"]
             lines.append(f"    依据: {r['cite']}")
     sys.stdout.write("\n".join(lines) + "\n")

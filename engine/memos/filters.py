@@ -1,4 +1,4 @@
-"""Jinja filters the memo templates may use (style.md §6.6 item 6: formatting lives in filters).
+"""Jinja filters the memo templates may use: formatting lives in filters, as docassemble's does.
 
 Templates only fill blanks; every number, date or code a template prints goes through one of these.
 The set is closed: :data:`FILTERS` is the whole list, the sandboxed environment has no other filter,
@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from rules import load_rulebook
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = [
     "FILTERS",
-    "FILTER_DOCS",
     "date_zh",
     "percent",
     "result_label",
@@ -29,38 +31,18 @@ __all__ = [
 _DIGITS_ZH = "〇一二三四五六七八九"
 _NONE = "—"
 
-RESULT_LABELS: dict[str, str] = {
-    "held": "符合",
-    "failed": "不符合",
-    "needs_approval": "需审批",
-    "not_applicable": "不适用",
-    "applied": "适用",
-}
-"""Result of one rule in a memo row (trace outcomes; ``needs_approval`` is a failed WARN rule, ELG-09)."""
+_STATUS_LISTS = ("eligibility_status", "panel_status", "verdict", "assessment_status", "fee_status")
+"""Where a decision's status or verdict is labelled (no code is in two of these lists)."""
 
-STATUS_LABELS: dict[str, str] = {
-    # eligibility (rulebook §1)
-    "eligible": "符合",
-    "needs_approval": "需审批",
-    "ineligible": "不符合",
-    # panel (rulebook §2)
-    "valid": "有效",
-    "invalid": "无效",
-    "not_formed": "未组建",
-    # reviews (rulebook §3)
-    "pass": "通过",
-    "return": "退回修改",
-    "not_submitted": "未提交",
-    # assessment (rulebook §4)
-    "complete": "已完成",
-    "incomplete": "未完成",
-    # fee (rulebook §5)
-    "payable": "按考评结果支付",
-    "withheld": "暂缓支付（须整改一次）",
-    "suspended": "暂停支付",
-    "pending": "待定",
-}
-"""Statuses and verdicts of a decision, in the words of the memos."""
+
+@cache
+def _labels(lists: tuple[str, ...]) -> dict[str, str]:
+    """The Chinese labels of every code of ``lists`` (the vocabulary's), the first list winning."""
+    vocabulary = load_rulebook().vocabulary
+    merged: dict[str, str] = {}
+    for name in reversed(lists):
+        merged |= vocabulary.labels(name)
+    return merged
 
 
 def _decimal(value: Any, what: str) -> Decimal:
@@ -140,17 +122,20 @@ def percent(value: Any) -> str:
 
 
 def result_label(value: Any) -> str:
-    """A rule's result in a memo row: held → 符合, failed → 不符合, needs_approval → 需审批, …."""
+    """A rule's result in a memo row, by its label in the vocabulary (``outcome``, or ``needs_approval``)."""
+    code = str(value)
+    if code == "needs_approval":  # a failed WARN rule (ELG-09): the eligibility status it leads to
+        return _labels(("eligibility_status",))[code]
     try:
-        return RESULT_LABELS[str(value)]
+        return _labels(("outcome",))[code]
     except KeyError:
         raise ValueError(f"result_label: unknown result {value!r}") from None
 
 
 def status_label(value: Any) -> str:
-    """A status or verdict of a decision: pass → 通过, return → 退回修改, payable → 按考评结果支付, …."""
+    """A status or verdict of a decision, by its label in the vocabulary (``verdict``, ``fee_status`` …)."""
     try:
-        return STATUS_LABELS[str(value)]
+        return _labels(_STATUS_LISTS)[str(value)]
     except KeyError:
         raise ValueError(f"status_label: unknown status {value!r}") from None
 
@@ -172,16 +157,3 @@ FILTERS: dict[str, Callable[[Any], str]] = {
     "yes_no": yes_no,
 }
 """Every filter a template may use, by name (registered in the sandboxed environment)."""
-
-FILTER_DOCS: dict[str, str] = {
-    "yuan": "金额（阿拉伯数字，千分位，两位小数）：80000.00 → 80,000.00；空值 → —",
-    "yuan_in_words": "金额大写：74400.00 → 人民币柒万肆仟肆佰元整（会计基础工作规范 第五十二条）；空值 → —",
-    "date_zh": "日期（汉字数字）：2024-07-01 → 二〇二四年七月一日",
-    "percent": "比例：0.5 → 50%；0.01 → 1%",
-    "result_label": "单项结果：held 符合；failed 不符合；needs_approval 需审批；"
-    "not_applicable 不适用；applied 适用",
-    "status_label": "结论/状态：eligible 符合；ineligible 不符合；valid 有效；invalid 无效；pass 通过；"
-    "return 退回修改；payable 按考评结果支付；withheld 暂缓支付；suspended 暂停支付；pending 待定 等",
-    "yes_no": "是/否：true → 是；false → 否",
-}
-"""One line per filter for docs_templates/README.md (the template contract)."""

@@ -1,9 +1,9 @@
-"""Real Word footnotes for memo findings (issue 3: the explanation travels inside the memo).
+"""Real Word footnotes for memo findings: the explanation travels inside the memo.
 
 python-docx has no footnote API, so this module writes the WordprocessingML itself with lxml: the
 footnotes part ``word/footnotes.xml`` (with the ``separator`` and ``continuationSeparator`` footnotes Word
 expects, its relationship from the document part and its content type), and a ``w:footnoteReference`` run
-at each footnote mark left in the rendered body by :mod:`engine.memos.context`.
+at each footnote mark (:mod:`engine.memos.marks`) left in the rendered body.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from lxml import etree  # type: ignore[import-untyped]
 
-from engine.memos.context import MARK_CLOSE, MARK_OPEN
+from engine.memos.marks import MARK_CLOSE, MARK_OPEN
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -1,27 +1,21 @@
-"""Check a memo template the office edited in Word before it is ever rendered (issue 3).
+"""Check a memo template the office edited in Word before it is ever rendered.
 
-A template may only fill blanks: the fields of its contract (:data:`engine.memos.fields.TEMPLATE_FIELDS`),
-the filters of :data:`engine.memos.filters.FILTERS`, ``{% for %}`` over list fields and ``{% if %}``.
-Anything else is refused with a message naming the place: ``_``/dunder attributes (the classic sandbox
-escapes ``{{ ''.__class__.__mro__ }}`` and ``{{ cycler.__init__.__globals__ }}``), unknown names or
-attributes, unknown filters, calls, arithmetic, ``{% set %}``, macros, includes, imports and
-``{% autoescape %}``. The Jinja is parsed in the same sandboxed environment as rendering, after
-docxtpl's own tag clean-up, part by part (body, headers, footers, footnotes, core properties).
+Each part docxtpl renders (body, headers, footers, footnotes, core properties) is cleaned up as docxtpl
+does and its Jinja checked against the template's field contract (:mod:`engine.memos.checker`, in the
+same sandboxed environment as rendering); then the template must use every field its contract requires.
+The office may edit everything else (wording, formatting, layout) in Word.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from jinja2 import TemplateSyntaxError, nodes
-
-from engine.memos.fields import LOOP_FIELDS, TEMPLATE_FIELDS, Field
-from engine.memos.filters import FILTERS
+from engine.memos.checker import check_source
+from engine.memos.fields import TEMPLATE_FIELDS, Field
+from engine.memos.sandbox import DocxTemplate
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -32,177 +26,11 @@ _NOTES_TYPES = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
 )
-_TAGS = re.compile(r"<[^>]+>")
-
-# Expression and statement nodes a template may contain; every other node type is refused.
-_ALLOWED = (
-    nodes.Template,
-    nodes.Output,
-    nodes.TemplateData,
-    nodes.Const,
-    nodes.If,
-    nodes.Compare,
-    nodes.Operand,
-    nodes.And,
-    nodes.Or,
-    nodes.Not,
-    nodes.CondExpr,
-    nodes.Concat,
-    nodes.Test,
-    nodes.List,
-    nodes.Tuple,
-    nodes.Keyword,
-)
-
-
-@dataclass(frozen=True)
-class _Kind:
-    """What an expression stands for: a blank, a row, a list of rows, ``loop``, or already refused."""
-
-    what: str  # "scalar" | "row" | "list" | "loop" | "bad"
-    row: Mapping[str, Field] | None = None
-
-
-_SCALAR = _Kind("scalar")
-_BAD = _Kind("bad")
-_LOOP = _Kind("loop")
-
-
-def _field_kind(spec: Field) -> _Kind:
-    return _Kind("list", spec.row) if spec.row is not None else _SCALAR
-
-
-class _Checker:
-    """Walks one part's Jinja AST with a scope of loop variables."""
-
-    def __init__(self, fields: Mapping[str, Field], where: str, lines: list[str], *, body: bool) -> None:
-        self.fields = fields
-        self.where = where
-        self.lines = lines
-        self.body = body
-        self.problems: list[str] = []
-
-    def footnote_outside_body(self, node: nodes.Node, name: object) -> bool:
-        """Footnote marks (``note``, ``*_note``) only become footnotes in the document body."""
-        if self.body or not isinstance(name, str) or not (name == "note" or name.endswith("_note")):
-            return False
-        self.refuse(node, f"footnote mark {name!r} can only be used in the document body")
-        return True
-
-    def refuse(self, node: nodes.Node, message: str) -> None:
-        lineno = getattr(node, "lineno", None) or 1
-        text = _TAGS.sub("", self.lines[lineno - 1]).strip() if lineno <= len(self.lines) else ""
-        near = f" (near «{text[:60]}»)" if text else ""
-        self.problems.append(f"{self.where}{near}: {message}")
-
-    def expr(self, node: nodes.Node, scope: Mapping[str, _Kind]) -> _Kind:  # noqa: C901, PLR0911, PLR0912
-        if isinstance(node, nodes.Name):
-            if self.footnote_outside_body(node, node.name):
-                return _BAD
-            if node.name in scope:
-                return scope[node.name]
-            if node.name in self.fields:
-                return _field_kind(self.fields[node.name])
-            self.refuse(node, f"unknown field {node.name!r} (not in this template's contract)")
-            return _BAD
-        if isinstance(node, (nodes.Getattr, nodes.Getitem)):
-            if isinstance(node, nodes.Getattr):
-                attr: Any = node.attr
-            elif isinstance(node.arg, nodes.Const):
-                attr = node.arg.value
-            else:
-                self.refuse(node, "computed item access is not allowed")
-                return _BAD
-            if isinstance(attr, str) and attr.startswith("_"):
-                self.refuse(node, f"access to the attribute {attr!r} is refused (no '_' attributes)")
-                return _BAD
-            if self.footnote_outside_body(node, attr):
-                return _BAD
-            base = self.expr(node.node, scope)
-            if base.what == "bad":
-                return _BAD
-            if base.what == "row" and base.row is not None and attr in base.row:
-                return _field_kind(base.row[attr])
-            if base.what == "loop" and attr in LOOP_FIELDS:
-                return _SCALAR
-            if base.what == "list" and isinstance(attr, int):
-                return _Kind("row", base.row)
-            self.refuse(node, f"{attr!r} is not a field here (see docs_templates/README.md)")
-            return _BAD
-        if isinstance(node, nodes.Filter):
-            if node.name not in FILTERS:
-                self.refuse(node, f"unknown filter {node.name!r}; the filters are: {', '.join(FILTERS)}")
-            for child in node.iter_child_nodes():
-                self.expr(child, scope)
-            return _SCALAR
-        if isinstance(node, nodes.Call):
-            self.refuse(node, "calls are not allowed in a memo template")
-            return _BAD
-        if isinstance(node, _ALLOWED):
-            for child in node.iter_child_nodes():
-                self.expr(child, scope)
-            return _SCALAR
-        self.refuse(node, f"{type(node).__name__} is not allowed in a memo template")
-        return _BAD
-
-    def loop(self, node: nodes.For, scope: Mapping[str, _Kind]) -> None:
-        if not isinstance(node.target, nodes.Name):
-            self.refuse(node, "a loop must bind one name: {% for r in rows %}")
-            return
-        items = self.expr(node.iter, scope)
-        if items.what not in {"list", "bad"}:
-            self.refuse(node, "{% for %} must loop over a list field")
-        inner = {**scope, node.target.name: _Kind("row", items.row), "loop": _LOOP}
-        if node.recursive:
-            self.refuse(node, "recursive loops are not allowed")
-        if node.test is not None:
-            self.expr(node.test, inner)
-        for child in node.body:
-            self.stmt(child, inner)
-        for child in node.else_:
-            self.stmt(child, scope)
-
-    def stmt(self, node: nodes.Node, scope: Mapping[str, _Kind]) -> None:
-        if isinstance(node, nodes.For):
-            self.loop(node, scope)
-            return
-        if isinstance(node, nodes.If):
-            self.expr(node.test, scope)
-            for child in (*node.body, *node.elif_, *node.else_):
-                self.stmt(child, scope)
-            return
-        if isinstance(node, nodes.Output):
-            for child in node.nodes:
-                self.expr(child, scope)
-            return
-        self.refuse(node, f"{{% {type(node).__name__.lower()} %}} is not allowed in a memo template")
-
-
-def check_source(source: str, fields: Mapping[str, Field], where: str, *, body: bool = True) -> list[str]:
-    """Problems of one part's Jinja source (already cleaned up by docxtpl), in the sandbox.
-
-    ``body`` is false for headers, footers, footnotes and core properties, where footnote marks are refused.
-    """
-    from engine.memos.render import make_environment  # noqa: PLC0415 - render imports this module lazily
-
-    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
-    lines = source.split("\n")
-    try:
-        tree = make_environment().parse(source)
-    except TemplateSyntaxError as exc:
-        text = _TAGS.sub("", lines[exc.lineno - 1]).strip() if 0 < exc.lineno <= len(lines) else ""
-        return [f"{where} (near «{text[:60]}»): Jinja syntax error: {exc.message}"]
-    checker = _Checker(fields, where, lines, body=body)
-    for node in tree.body:
-        checker.stmt(node, {})
-    return checker.problems
 
 
 def _sources(data: bytes) -> list[tuple[str, str]]:
     """(where, Jinja source) of every part docxtpl renders, after its tag clean-up."""
-    from engine.memos.render import _CachedTemplate  # noqa: PLC0415
-
-    template = _CachedTemplate(io.BytesIO(data))
+    template = DocxTemplate(io.BytesIO(data))
     document = template.get_docx()
     out = [("body", template.patch_xml(template.get_xml()))]
     for uri, name in ((template.HEADER_URI, "header"), (template.FOOTER_URI, "footer")):
@@ -224,6 +52,10 @@ def _sources(data: bytes) -> list[tuple[str, str]]:
 def check_template(path: Path | str, *, stem: str | None = None, data: bytes | None = None) -> list[str]:
     """Every problem of a memo template (.docx); an empty list means it may be used.
 
+    A template may be edited freely outside its fields (text, formatting, layout), but it must use the
+    fields its contract marks as required (the findings, statuses, figures and their footnote marks) and
+    no others.
+
     Args:
         path: the template file.
         stem: which contract to check against (``eligibility``, ``review``, ``fee``, ``referral``);
@@ -244,6 +76,26 @@ def check_template(path: Path | str, *, stem: str | None = None, data: bytes | N
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         return [f"{path.name}: not a readable .docx file: {exc}"]
     problems: list[str] = []
+    used: set[str] = set()
     for where, source in sources:
-        problems += check_source(source, fields, f"{path.name}, {where}", body=where == "body")
+        problems += check_source(source, fields, f"{path.name}, {where}", body=where == "body", used=used)
+    if not any("Jinja syntax error" in p for p in problems):
+        problems += [
+            f"{path.name}: the required field {name!r} is not used ({doc})"
+            for name, doc in _missing(fields, used)
+        ]
     return problems
+
+
+def _missing(fields: Mapping[str, Field], used: set[str]) -> list[tuple[str, str]]:
+    """The required fields a template does not use (a used list's required row fields included)."""
+    missing = [(name, spec.doc) for name, spec in fields.items() if spec.required and name not in used]
+    for name, spec in fields.items():
+        if spec.row is None or name not in used:
+            continue
+        missing += [
+            (f"{name}[].{sub}", row.doc)
+            for sub, row in spec.row.items()
+            if row.required and f"{name}[].{sub}" not in used
+        ]
+    return missing

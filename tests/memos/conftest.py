@@ -1,4 +1,4 @@
-"""Shared helpers of the memo tests (issue 3): fixture cases, the office, rendering and reading memos."""
+"""Shared helpers of the memo tests: fixture cases, the office, rendering and reading memos."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``kaoping memo`` (issue 3): writes the memo, or exits 2 with no file written."""
+"""``kaoping memo``: writes the memo, or exits 2 with no file written."""
 
 from __future__ import annotations
 

@@ -17,6 +17,8 @@ from engine.memos.filters import (
     yuan,
     yuan_in_words,
 )
+from rules import load_rulebook
+from rules.memos import memo_data
 
 
 @pytest.mark.parametrize(
@@ -75,24 +77,29 @@ def test_date_zh_writes_chinese_numerals(value: object, expected: str) -> None:
 
 
 def test_labels_percent_and_yes_no() -> None:
-    """Result and status codes become the memo's words; ratios become percentages."""
-    assert [result_label(x) for x in ("held", "failed", "needs_approval", "not_applicable")] == [
-        "符合",
-        "不符合",
-        "需审批",
-        "不适用",
-    ]
-    assert [status_label(x) for x in ("pass", "return", "valid", "invalid", "suspended")] == [
+    """Result and status codes print their labels in the vocabulary; ratios become percentages."""
+    vocabulary = load_rulebook().vocabulary
+    for code in ("held", "failed", "not_applicable", "applied"):
+        assert result_label(code) == vocabulary.label("outcome", code)
+    assert result_label("needs_approval") == vocabulary.label("eligibility_status", "needs_approval")
+    for name in ("eligibility_status", "panel_status", "verdict", "assessment_status", "fee_status"):
+        for code, label in vocabulary.labels(name).items():
+            assert status_label(code) == label, code
+    assert [result_label(x) for x in ("held", "failed", "needs_approval")] == ["符合", "不符合", "须经审批"]
+    assert [status_label(x) for x in ("pass", "return", "payable", "suspended")] == [
         "通过",
         "退回修改",
-        "有效",
-        "无效",
+        "按考评结果支付",
         "暂停支付",
     ]
     assert [percent(x) for x in ("0.5", "0.01", "0.005", "1")] == ["50%", "1%", "0.5%", "100%"]
     assert [yes_no(value) for value in (True, False)] == ["是", "否"]
     with pytest.raises(ValueError, match="unknown result"):
         result_label("maybe")
+    with pytest.raises(ValueError, match="unknown result"):
+        result_label("eligible")
+    with pytest.raises(ValueError, match="unknown status"):
+        status_label("held")
 
 
 def test_the_filter_set_is_closed() -> None:
@@ -106,3 +113,4 @@ def test_the_filter_set_is_closed() -> None:
         "status_label",
         "yes_no",
     }
+    assert set(memo_data().filters) == set(FILTERS)

@@ -1,4 +1,4 @@
-"""GB/T 9704-2012 format and determinism of the memos (issue 3)."""
+"""GB/T 9704-2012 format and determinism of the memos."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_page_numbers_are_a_page_field_between_em_dashes(worked: dict[str, Memo]
 
 
 def test_no_template_code_is_left(worked: dict[str, Memo], failing: dict[str, Memo]) -> None:
-    """No leftover Jinja and no footnote marks in any rendered memo (style.md §6.5)."""
+    """No leftover Jinja and no footnote marks in any rendered memo."""
     for name, m in _memos(worked, failing):
         for part, blob in m.parts.items():
             text = blob.decode("utf-8", "replace")

@@ -1,4 +1,4 @@
-"""Each memo kind through LibreOffice headless: the PDF holds the key figures (issue 3)."""
+"""Each memo kind through LibreOffice headless: the PDF holds the key figures."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ EXPECTED = {
         "专家组组长（签字）",
         "—1—",
     ],
-    "review-draft": ["（评价报告初稿）", "87.20", "RPT-06", "评审意见：通过"],
+    "review-draft": ["（报告初稿）", "87.20", "RPT-06", "评审意见：通过"],
     "fee": [
         "服务费核定单",
         "87.520",

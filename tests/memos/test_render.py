@@ -1,4 +1,4 @@
-"""Memo content (issue 3): every kind opened with python-docx, checked for names, figures and findings."""
+"""Memo content: every kind opened with python-docx, checked for names, figures and findings."""
 
 from __future__ import annotations
 
@@ -34,7 +34,10 @@ def test_eligibility_of_the_worked_example(worked: dict[str, Memo]) -> None:
     for n in range(1, 10):
         assert _row(m, f"ELG-0{n}")[2] == "符合"
     assert "2023-2025批次名单内" in _row(m, "ELG-01")[3]
-    assert "审查结论：符合。" in m.paragraphs
+    assert "审查结论：符合资格。" in m.paragraphs
+    assert (
+        "经审查，上海某甲会计师事务所有限公司符合承接本项目第三方绩效评价业务的各项资格条件。" in m.paragraphs
+    )
     assert m.paragraphs[-2:] == ["七宝镇财政所", "二〇二四年七月一日"]
 
 
@@ -78,13 +81,11 @@ def test_plan_review_of_the_worked_example(worked: dict[str, Memo]) -> None:
 def test_draft_review_of_the_worked_example(worked: dict[str, Memo]) -> None:
     """The draft review shows the RPT checks and the draft scores (mean 87.20)."""
     m = worked["review-draft"]
-    assert "（评价报告初稿）" in m.paragraphs
+    assert "（报告初稿）" in m.paragraphs
     for n in range(1, 7):
         assert _row(m, f"RPT-0{n}")[2] == "符合"
     assert ["", "专家组平均分", "87.20"] in m.rows
-    assert (
-        "评价报告初稿提交期限：二〇二四年六月二十八日；实际提交日期：二〇二四年六月二十八日。" in m.paragraphs
-    )
+    assert "报告初稿提交期限：二〇二四年六月二十八日；实际提交日期：二〇二四年六月二十八日。" in m.paragraphs
 
 
 def test_fee_sheet_of_the_worked_example(worked: dict[str, Memo]) -> None:
@@ -128,13 +129,13 @@ def test_weights_come_from_the_trace_not_the_template() -> None:
 
 
 def test_failing_eligibility_names_each_failure(failing: dict[str, Memo]) -> None:
-    """Failed BLOCK rules read 不符合 and a failed WARN rule 需审批, each with the concrete fact."""
+    """Failed BLOCK rules read 不符合 and a failed WARN rule 须经审批, each with the concrete fact."""
     m = failing["eligibility"]
     assert _row(m, "ELG-05")[2:] == ["不符合", "机构与七宝镇社区管理办公室存在关联，不具备独立性"]
     assert _row(m, "ELG-08")[2:] == ["不符合", "合同缺少条款：工作时限"]
-    assert _row(m, "ELG-09")[2] == "需审批"
+    assert _row(m, "ELG-09")[2] == "须经审批"
     assert _row(m, "ELG-01")[2] == "符合"
-    assert "审查结论：不符合。" in m.paragraphs
+    assert "审查结论：不符合资格。" in m.paragraphs
     conclusion = next(p for p in m.paragraphs if p.startswith("经审查"))
     assert "不具备" in conclusion
     assert "ELG-05" in conclusion
@@ -154,7 +155,7 @@ def test_failing_plan_review_names_missing_parts_and_the_conflicted_member(faili
     assert _row(m, "PLN-03")[2] == "符合"
     assert _row(m, "EXP-04")[2] == "不符合"
     assert ["1", "张立", "市级财政专家库", "是", "与上海某乙咨询有限公司任职（至2023-06-30）"] in m.rows
-    assert ["5", "陈刚", "其他", "否", "无"] in m.rows
+    assert ["5", "陈刚", "库外专家", "否", "无"] in m.rows
     status = next(p for p in m.paragraphs if p.startswith("专家组状态"))
     assert status.startswith("专家组状态：无效。专家组组成不符合要求（EXP-03、EXP-04）。张立（E1）")
     assert "评审意见：退回修改。" in m.paragraphs
@@ -245,7 +246,7 @@ def _pending(data: dict) -> dict:
             lambda: {**case(), "plan": None, "draft": None},
             ["评价方案尚未提交", "not submitted"],
         ),
-        ("review-draft", lambda: {**case(), "draft": None}, ["评价报告初稿尚未提交", "not submitted"]),
+        ("review-draft", lambda: {**case(), "draft": None}, ["报告初稿尚未提交", "not submitted"]),
         ("referral", case, ["FLW-02", "FLW-03", "nothing to refer"]),
     ],
 )
@@ -267,10 +268,10 @@ def test_an_unknown_kind_lists_the_kinds() -> None:
 
 
 def test_a_warn_failure_needs_approval() -> None:
-    """Only ELG-09 fails (latest grade 差): the memo says 需审批 and asks for the office head's approval."""
+    """Only ELG-09 fails (latest grade 差): the memo says 须经审批 and asks for the office head's approval."""
     data = case()
     data["agency"]["history"] = [{"decided_on": "2023-12-20", "composite": "55", "grade": "差"}]
     m = memo(data, "eligibility")
-    assert _row(m, "ELG-09")[2] == "需审批"
-    assert "审查结论：需审批。" in m.paragraphs
+    assert _row(m, "ELG-09")[2] == "须经审批"
+    assert "审查结论：须经审批。" in m.paragraphs
     assert any(p.startswith("经审查") and "须经财政所负责人审批同意后方可委托" in p for p in m.paragraphs)

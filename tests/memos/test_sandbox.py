@@ -1,4 +1,4 @@
-"""Edited templates cannot reach Python internals; case text is data, never template code (issue 3)."""
+"""Edited templates cannot reach Python internals; case text is data, never template code."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from jinja2.exceptions import SecurityError, UndefinedError
 
 from engine.memos import MemoTemplateError, check_template
 from engine.memos import lint as lint_module
-from engine.memos.context import MARK_CLOSE, MARK_OPEN
 from engine.memos.footnotes import add_footnotes
+from engine.memos.marks import MARK_CLOSE, MARK_OPEN
 from engine.memos.render import DEFAULT_TEMPLATE_DIR, clear_caches, make_environment
 from tests.memos.conftest import Memo, case, load, render
 
@@ -22,10 +22,21 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
+REQUIRED = {
+    "eligibility": (
+        "审查结论：{{ eligibility_status|status_label }}",
+        "{%p for r in rules %}",
+        "{{ r.rule }}：{{ r.result|result_label }}，{{ r.detail }}{{ r.note }}",
+        "{%p endfor %}",
+    )
+}
+"""Paragraphs that use a template's required fields (the lint refuses a template without them)."""
+
+
 def make_template(folder: Path, stem: str, *lines: str) -> Path:
-    """A .docx template of one paragraph per line, as an office user could type it in Word."""
+    """A .docx template of one paragraph per line (and its required fields), as typed in Word."""
     document = docx.Document()
-    for line in lines:
+    for line in (*lines, *REQUIRED.get(stem, ())):
         document.add_paragraph(line)
     path = folder / f"{stem}.docx"
     document.save(str(path))
@@ -108,7 +119,8 @@ def test_lint_names_unknown_fields_and_filters(tmp_path: Path) -> None:
 def test_footnote_marks_only_in_the_body(tmp_path: Path) -> None:
     """A ``note`` field in a footer would never become a footnote: lint says so."""
     document = docx.Document()
-    document.add_paragraph("{{ agency_name }}")
+    for line in ("{{ agency_name }}", *REQUIRED["eligibility"]):
+        document.add_paragraph(line)
     document.sections[0].footer.paragraphs[0].text = "{{ rules[0].note }}"
     document.save(str(tmp_path / "eligibility.docx"))
     problems = check_template(tmp_path / "eligibility.docx")
@@ -165,11 +177,7 @@ def test_a_template_with_its_own_footnote_keeps_it(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph(f"本意见书依据本所制度出具。{MARK_OPEN}1{MARK_CLOSE}")
     add_footnotes(document, {1: "本所内部制度第三条。"})
-    for line in (
-        "{%p for r in rules %}",
-        "{{ r.rule }}：{{ r.result|result_label }}{{ r.note }}",
-        "{%p endfor %}",
-    ):
+    for line in REQUIRED["eligibility"]:
         document.add_paragraph(line)
     document.save(str(tmp_path / "eligibility.docx"))
     assert check_template(tmp_path / "eligibility.docx") == []
