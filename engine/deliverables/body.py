@@ -90,8 +90,8 @@ def _run_text(run: Any) -> str:
             parts.append(child.text or "")
         elif name == "tab":
             parts.append("\t")
-        elif name in {"br", "cr"}:
-            parts.append("\n")
+        elif name == "cr" or (name == "br" and child.get(f"{W}type", "textWrapping") == "textWrapping"):
+            parts.append("\n")  # a page or column break is layout, not text
         elif name == "noBreakHyphen":
             parts.append("-")
     return "".join(parts)

@@ -23,12 +23,13 @@ _NUMBERING = re.compile(
         第\s*[{_CN_DIGITS}\d]+\s*[部分章节篇]{{1,2}}          # 第一部分 第一章 第1节
       | [(\[【〔]\s*[{_CN_DIGITS}\d]+\s*[)\]】〕]\s*[、.]?   # （一） (1) 【一】
       | [{_CN_DIGITS}]+\s*[、.:]                             # 一、 一.
-      | \d+(?:\s*\.\s*\d+)*\s*(?:[、.)]|\s|(?=\D))          # 1. 1、 1.1 1) ①(NFKC 1)
+      | \d+(?:\s*\.\s*\d+)*\s*(?:[、.)]|\s)                 # 1. 1、 1.1 1)
       | [IVXivx]+\s*[、.)]                                   # II. iv)
       | [A-Za-z]\s*[、.)]                                    # A. a)
     )\s*""",
     re.VERBOSE,
 )
+_CIRCLED = re.compile(r"^\s*[\u2460-\u2473\u2776-\u2793\u3251-\u325f]\s*")  # ① … ⑳, ❶ …, ㉑ …
 _PAGE_NUMBER = re.compile(r"(?:\t|\.{2,}|…+|·{2,}|_{2,}|-{2,}|\s{2,})\s*\d+\s*$")
 _SHORT = 40  # a heading-like paragraph is short: longer bold or numbered text is body text
 _SENTENCE_END = ("。", ";", "；")
@@ -36,7 +37,7 @@ _SENTENCE_END = ("。", ";", "；")
 
 def strip_numbering(text: str) -> str:
     """The text without its typed numbering (NFKC applied)."""
-    text = nfkc(text).strip()
+    text = nfkc(_CIRCLED.sub("", text)).strip()
     for _ in range(2):  # 一、（一） or 第一章 1.
         stripped = _NUMBERING.sub("", text, count=1)
         if stripped == text:

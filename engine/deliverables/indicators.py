@@ -140,7 +140,7 @@ def check_total(rows: Rows, name: str, total: Decimal, words: Words, found: Foun
         if name not in values:
             continue
         text, location = values[name]
-        stated = number(text, words)
+        stated = number(text, words, bounded=False)
         if stated is None or Decimal(stated) == total:
             continue
         found.warnings.append(

@@ -22,8 +22,11 @@ _CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9
 _TRAILING_POINTS = re.compile(r"\s*[(（][^()（）]*\d[^()（）]*[)）]\s*$")
 
 
-def number(text: str, words: Words) -> str | None:
-    """The number a cell states (``"10"``), or None when it states none the contract accepts."""
+def number(text: str, words: Words, *, bounded: bool = True) -> str | None:
+    """The number a cell states (``"10"``), or None when it states none the contract accepts.
+
+    ``bounded=False`` reads any non-negative number (a total row may state 101 where the rows add to 100).
+    """
     compact = _SPACE.sub("", nfkc(text))
     match = re.fullmatch(rf"\+?(\d+(?:\.\d+)?)(?:\(?(?:{words.units})\)?)?", compact)
     if match is None:
@@ -32,7 +35,7 @@ def number(text: str, words: Words) -> str | None:
         value = Decimal(match.group(1))
     except InvalidOperation:  # pragma: no cover - the pattern admits only decimal digits
         return None
-    if value > _MAX or -value.normalize().as_tuple().exponent > _PLACES:  # type: ignore[operator]
+    if bounded and (value > _MAX or -value.normalize().as_tuple().exponent > _PLACES):  # type: ignore[operator]
         return None
     return canonical(value)
 
