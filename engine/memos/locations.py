@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from engine.deliverables.apply import CONCERNS
 from engine.memos.marks import clean
 
 if TYPE_CHECKING:
@@ -63,6 +62,10 @@ def file_location(entry: Mapping[str, Any], wording: MemoData, node_label: Calla
     locations = entry.get("locations")
     if entry.get("outcome") != "failed" or not isinstance(locations, list) or not locations:
         return ""
+    # Imported here: only a decision that carries places (its case read from a file) needs it, so naming
+    # the memo kinds (every CLI command does) never loads the deliverables package.
+    from engine.deliverables.apply import CONCERNS  # noqa: PLC0415
+
     concern = CONCERNS.get(str(entry.get("rule")))
     if concern is None:
         return ""
