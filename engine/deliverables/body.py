@@ -20,6 +20,8 @@ from engine.deliverables.xml import W, local
 
 _WRAPPERS = frozenset({"hyperlink", "ins", "smartTag", "fldSimple", "customXml", "moveTo", "sdtContent"})
 _TOC_GALLERY = "table of contents"
+MAX_COLUMNS = 64
+"""A table row is read up to this many grid columns (Word allows 63): a hostile span cannot blow up."""
 
 
 @dataclass(frozen=True)
@@ -174,11 +176,14 @@ class _Walker:
         for r, row in enumerate(child for child in _children(element) if local(child) == "tr"):
             cells: list[Cell] = []
             before = row.find(f"{W}trPr/{W}gridBefore")
-            for _ in range(_int(before)):
+            for _ in range(min(_int(before), MAX_COLUMNS)):
                 cells.append(Cell("", (r, len(cells))))
             for cell in (child for child in _children(row) if local(child) == "tc"):
+                if len(cells) >= MAX_COLUMNS:
+                    break
                 tcpr = cell.find(f"{W}tcPr")
                 span = max(1, _int(tcpr.find(f"{W}gridSpan") if tcpr is not None else None, 1))
+                span = min(span, MAX_COLUMNS - len(cells))
                 merge = tcpr.find(f"{W}vMerge") if tcpr is not None else None
                 column = len(cells)
                 above = grid[r - 1][column] if r > 0 and column < len(grid[r - 1]) else None

@@ -31,6 +31,7 @@ _NUMBERING = re.compile(
 )
 _CIRCLED = re.compile(r"^\s*[\u2460-\u2473\u2776-\u2793\u3251-\u325f]\s*")  # ① … ⑳, ❶ …, ㉑ …
 _PAGE_NUMBER = re.compile(r"(?:\t|\.{2,}|…+|·{2,}|_{2,}|-{2,}|\s{2,})\s*\d+\s*$")
+_TAIL = 200  # a page number is looked for at the end only (a long run of dots stays linear)
 _SHORT = 40  # a heading-like paragraph is short: longer bold or numbered text is body text
 _SENTENCE_END = ("。", ";", "；")
 
@@ -48,7 +49,7 @@ def strip_numbering(text: str) -> str:
 
 def is_toc_entry(text: str) -> bool:
     """A typed table-of-contents line: text, then a tab or leader dots and a page number."""
-    return bool(_PAGE_NUMBER.search(nfkc(text)))
+    return bool(_PAGE_NUMBER.search(nfkc(text[-_TAIL:])))
 
 
 def looks_like_heading(paragraph: Paragraph) -> bool:

@@ -16,6 +16,7 @@ from engine.deliverables.words import Words, nfkc
 from rules.vocabulary import heading_key
 
 _MAX = Decimal(100)
+_LEVEL_TEXT = 200  # a level name is short; longer text is kept as written, unparsed
 _PLACES = 2
 _SPACE = re.compile(r"\s+")
 _CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])")
@@ -55,6 +56,8 @@ def one_line(text: str) -> str:
 def level_name(text: str) -> str:
     """A level-1 indicator as written, less its typed numbering and a trailing point count (决策（20分）)."""
     name = one_line(text)
+    if len(name) > _LEVEL_TEXT:
+        return name
     stripped = _TRAILING_POINTS.sub("", strip_numbering(name)).strip()
     return stripped or name
 

@@ -192,3 +192,25 @@ def test_a_doc_is_read_through_libreoffice(tmp_path: Path) -> None:
     assert reading.fields == want["fields"]
     assert reading.file.name == "评价方案.doc"
     assert reading.file.bytes == len(doc.read_bytes())
+
+
+def _with_body(xml: str) -> bytes:
+    """The example plan with its body replaced by ``xml`` (WordprocessingML body children)."""
+    document = zipfile.ZipFile(PLAN).read("word/document.xml").decode()
+    start = document.index("<w:body>") + len("<w:body>")
+    end = document.index("<w:sectPr")
+    return _rewrite(
+        PLAN.read_bytes(), {"word/document.xml": (document[:start] + xml + document[end:]).encode()}
+    )
+
+
+def test_hostile_content_is_read_quickly() -> None:
+    """A cell spanning a billion columns, a paragraph of 200,000 leader dots: bounded work, no crash."""
+    span = '<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="1000000000"/></w:tcPr><w:p><w:r><w:t>分值</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+    dots = f"<w:p><w:r><w:t>项目概况{'.' * 200_000}x</w:t></w:r></w:p>"
+    level = f"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>一级指标</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>分值</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc><w:p><w:r><w:t>{'(' * 50_000}1</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>10</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    started = time.perf_counter()
+    reading = read_deliverable(_with_body(span + dots + level), name="方案.docx", node="plan")
+    assert time.perf_counter() - started < 5
+    assert reading.fields["sections"] == []
+    assert "indicators" in reading.unread
