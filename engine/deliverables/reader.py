@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
+from pathlib import PureWindowsPath
 from typing import Any
 
 from engine.deliverables import draft, plan
@@ -13,6 +15,18 @@ from engine.deliverables.model import FileInfo, Node, Reading
 from engine.deliverables.sections import read_sections
 from engine.deliverables.styles import Styles
 from engine.deliverables.words import words
+
+_NAME_CHARS = 255
+
+
+def file_name(name: str) -> str:
+    """The name a file was received under, as a reading shows it.
+
+    Its last path part, without control or format characters, at most 255 characters.
+    """
+    last = PureWindowsPath(name).name  # splits on both / and \\
+    shown = "".join(c for c in last if unicodedata.category(c) not in {"Cc", "Cf"}).strip()
+    return shown[:_NAME_CHARS] or "-"
 
 
 def read_blocks(blocks: list[Block], node: Node, file: FileInfo) -> Reading:
@@ -45,6 +59,6 @@ def read_deliverable(data: bytes, *, name: str, node: Node, convert: Converter =
         DeliverableError: a PDF, another format, a .doc/.wps that cannot be converted, a file python-docx
             cannot open (``.status`` 422, 503 when LibreOffice is missing).
     """
-    info = FileInfo(name=name, sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+    info = FileInfo(name=file_name(name), sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
     document = open_docx(prepare(data, name, convert=convert))
     return read_blocks(document_blocks(document), node, info)

@@ -214,3 +214,9 @@ def test_hostile_content_is_read_quickly() -> None:
     assert time.perf_counter() - started < 5
     assert reading.fields["sections"] == []
     assert "indicators" in reading.unread
+
+
+def test_the_file_name_is_shown_without_its_path_or_control_characters() -> None:
+    """A name from an upload is its last part; bidi and control characters are dropped."""
+    reading = read_deliverable(PLAN.read_bytes(), name="C:\\交付\\\u202e评价方案\x07.docx", node="plan")
+    assert reading.file.name == "评价方案.docx"
