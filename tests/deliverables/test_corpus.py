@@ -74,3 +74,12 @@ def test_warnings_are_worded_in_chinese_and_in_english() -> None:
         "表2第7行‘分值’栏合计为99，与各行之和100不一致",
     ]
     assert en[1] == "the total at table 2, row 7, column '分值' is 99, but the rows add up to 100"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_every_reading_fits_its_published_schema(path: Path) -> None:
+    """The JSON of each corpus reading is valid against engine.deliverables.schema.ReadingOut."""
+    from engine.deliverables.schema import ReadingOut  # noqa: PLC0415
+
+    data = read_deliverable(path.read_bytes(), name=path.name, node=expected(path)["node"]).to_json("en")
+    assert ReadingOut.model_validate(data).model_dump(mode="json", exclude_none=True) == data
