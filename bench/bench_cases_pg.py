@@ -2,8 +2,8 @@
 
 1. A throwaway PostgreSQL (``tests.support.postgres.temporary_postgres``; or KAOPING_TEST_POSTGRES_URL),
    migrated with ``kaoping db upgrade``.
-2. N generated cases (``bench.generate``, default 100,000) stored with COPY exactly as ``crud.create_case``
-   and ``decisions.create_decision`` leave them: the body as JSON, the filter columns (year of
+2. N generated cases (``bench.generate``, default 100,000) stored with COPY exactly as ``api.store.cases.create_case``
+   and ``api.store.decisions.create_decision`` leave them: the body as JSON, the filter columns (year of
    ``commissioned_on``, agency credit code, project unit), one ``case_members`` row per panel member id,
    and the latest-decision columns (eligibility, assessment, fee, grade; from bench/oracle.py, which
    bench_engine checks against the engine; from the engine where chinese-calendar lacks the year; NULL,
@@ -20,7 +20,7 @@
    but not held to the target: ``offset=90000`` (paging the old way) and ``count=exact`` (a report's
    exact total of 99,000 cases).
 4. ``EXPLAIN (ANALYZE, BUFFERS)`` of the statements the list runs (the page, and the capped count
-   where the page does not settle the total), captured from ``api.crud.list_cases`` itself, for every
+   where the page does not settle the total), captured from ``api.store.case_list.list_cases`` itself, for every
    mix (``--no-explain`` to skip).
 
 Exit status: 0 when every target mix has p99 <= 100 ms under wrk, 2 when one does not, 1 when wrk saw
@@ -239,13 +239,13 @@ def mixes(info: dict[str, Any], n: int) -> list[tuple[str, str]]:
 
 
 def explain(url: str, paths: list[tuple[str, str]]) -> list[str]:
-    """EXPLAIN (ANALYZE, BUFFERS) of the statements api.crud.list_cases runs for each query string."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the statements api.store.case_list.list_cases runs for each query string."""
     from sqlalchemy import event  # noqa: PLC0415
 
-    from api import crud, db  # noqa: PLC0415
-    from api.auth import Principal  # noqa: PLC0415
-    from api.schemas import CaseQuery  # noqa: PLC0415
     from api.settings import Settings  # noqa: PLC0415
+    from api.store import case_list, db  # noqa: PLC0415
+    from api.store.access import Principal  # noqa: PLC0415
+    from api.store.schemas import CaseQuery  # noqa: PLC0415
 
     engine = db.make_engine(url)
     captured: list[tuple[str, Any]] = []
@@ -266,7 +266,7 @@ def explain(url: str, paths: list[tuple[str, str]]) -> list[str]:
             event.listen(engine, "before_cursor_execute", capture)
             try:
                 with db.new_session(engine) as session:
-                    crud.list_cases(session=session, principal=principal, query=query, count_cap=cap)
+                    case_list.list_cases(session=session, principal=principal, query=query, count_cap=cap)
             finally:
                 event.remove(engine, "before_cursor_execute", capture)
             out.append(f"--- {name}: {path}")

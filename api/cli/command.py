@@ -1,4 +1,4 @@
-"""The ``kaoping`` command: one sub-command per module in ``api/commands`` (thin: no rule logic here)."""
+"""The ``kaoping`` command: one sub-command per module of :mod:`api.cli` (thin: no rule logic here)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f"api.commands.{name}")
+            module = importlib.import_module(f"api.cli.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"api.commands.{name}":
+            if exc.name != f"api.cli.{name}":
                 raise
             continue
         module.add_parser(subparsers)
@@ -50,7 +50,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kaoping: internal error ({type(exc).__name__}): {exc}", file=sys.stderr)  # noqa: T201
         return 70
     return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -42,8 +42,8 @@ def _say(line: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``db``."""
-    from api import db  # noqa: PLC0415 - keep `kaoping --help` and `kaoping evaluate` fast
-    from api.settings import get_settings  # noqa: PLC0415
+    from api.settings import get_settings  # noqa: PLC0415 - keep `kaoping --help` and `kaoping evaluate` fast
+    from api.store import db  # noqa: PLC0415
 
     if args.action == "import" and not args.file:
         _say("db import needs the FILE to read (- for stdin)")
@@ -71,7 +71,7 @@ def _counts(counts: dict[str, int]) -> str:
 
 def export(engine: Any, output: str | None) -> int:
     """``db export``: the store as JSON Lines to ``output`` (a path) or stdout."""
-    from api import backup  # noqa: PLC0415
+    from api.store import backup  # noqa: PLC0415
 
     if output is None:
         counts = backup.export_jsonl(engine, sys.stdout)
@@ -88,7 +88,7 @@ def export(engine: Any, output: str | None) -> int:
 
 def import_(engine: Any, file: str) -> int:
     """``db import``: an export into the empty store; exit 2 when refused (nothing is written then)."""
-    from api import backup  # noqa: PLC0415
+    from api.store import backup  # noqa: PLC0415
 
     try:
         if file == "-":

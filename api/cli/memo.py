@@ -1,4 +1,4 @@
-"""``kaoping memo``: decide a case and write one Word memo (issue 3).
+"""``kaoping memo``: decide a case and write one Word memo.
 
 ``kaoping memo CASE.json --kind eligibility|review-plan|review-draft|fee|referral -o OUT.docx
 [--number 7] [--date 2024-07-01]``. Bad input: exit 2 with ``{"case_id": ..., "errors": [...]}`` on

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from api import jsonio
+from api.rulebook import rules_as_json
 from engine.errors import RulebookError
 from rules import load_rulebook
 from rules.rulebook import Rulebook
@@ -24,46 +25,6 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--version", help="a version id such as 2024-01-01")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.set_defaults(func=run)
-
-
-def rules_as_json(rulebook: Rulebook, version: str | None = None) -> list[dict[str, Any]]:
-    """Every version (or one) with its rules, as plain data (also served by the API)."""
-    out = []
-    for rs in rulebook.versions:
-        if version is not None and rs.version != version:
-            continue
-        out.append(
-            {
-                "version": rs.version,
-                "valid_from": rs.valid_from.isoformat(),
-                "valid_to": rs.valid_to.isoformat() if rs.valid_to else None,
-                "measure": rs.measure,
-                "content_hash": rs.content_hash,
-                "rules": [
-                    {
-                        "id": r.id,
-                        "title": r.title,
-                        "text_zh": r.text_zh,
-                        "text_en": r.text_en,
-                        "severity": r.severity,
-                        "cite": r.cite,
-                        "parameters": {p: _plain(rs.param(p)) for p in r.parameters},
-                    }
-                    for r in rs.rules
-                ],
-            }
-        )
-    return out
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (int, str, bool)) or value is None:
-        return value
-    return str(value)
 
 
 def check(rulebook: Rulebook) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-API_PREFIX = "/api/v1"  # api.main.API_PREFIX, without importing the app here
+from api.http import API_PREFIX
 
 if TYPE_CHECKING:
     import argparse
@@ -40,9 +40,9 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1 or not 0 < args.port < 65536:
         print("kaoping: --workers must be at least 1 and --port 1-65535", file=sys.stderr)  # noqa: T201
         return 2
-    from api import db  # noqa: PLC0415 - keep `kaoping --help` and `kaoping evaluate` fast
-    from api.crud import count_tokens  # noqa: PLC0415
-    from api.settings import get_settings  # noqa: PLC0415
+    from api.settings import get_settings  # noqa: PLC0415 - keep `kaoping --help` and `kaoping evaluate` fast
+    from api.store import db  # noqa: PLC0415
+    from api.store.tokens import count_tokens  # noqa: PLC0415
 
     url = get_settings().effective_database_url
     engine = db.make_engine(url)
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn  # noqa: PLC0415
 
     uvicorn.run(
-        "api.main:create_app",
+        "api.http.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,

@@ -51,9 +51,9 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"kaoping: {problem}", file=sys.stderr)  # noqa: T201
         return 2
-    from api import db  # noqa: PLC0415 - keep `kaoping --help` and `kaoping evaluate` fast
-    from api.crud import create_token  # noqa: PLC0415
-    from api.settings import get_settings  # noqa: PLC0415
+    from api.settings import get_settings  # noqa: PLC0415 - keep `kaoping --help` and `kaoping evaluate` fast
+    from api.store import db  # noqa: PLC0415
+    from api.store.tokens import create_token  # noqa: PLC0415
 
     engine = db.make_engine(get_settings().effective_database_url)
     try:

@@ -13,11 +13,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api._http import json_body
-from api.auth import EVERYONE, OFFICE, READ_ALL, SCORERS, Principal, TokenLookup, require_role
-from api.db import new_session
 from api.errors import NotAuthenticatedError
+from api.http.routing import json_body
+from api.roles import EVERYONE, OFFICE, READ_ALL, SCORERS
 from api.settings import Settings
+from api.store.access import Principal, require_role
+from api.store.db import new_session
+from api.store.tokens import TokenLookup
 from engine.memos import OfficeInfo
 
 _bearer = HTTPBearer(
@@ -58,7 +60,7 @@ async def get_principal(
     """The caller of a bearer token (401 without one, or for a token kaoping does not know).
 
     On the event loop, not in a worker thread: the lookup is one indexed SELECT on the app's own
-    connection (:class:`api.auth.TokenLookup`: ~10 µs on SQLite, one round trip on PostgreSQL),
+    connection (:class:`api.store.tokens.TokenLookup`: ~10 µs on SQLite, one round trip on PostgreSQL),
     cheaper than the hop to a thread and back.
     """
     if credentials is None:

@@ -1,22 +1,41 @@
-"""HTTP plumbing: exact-decimal JSON bodies, the body-size limit and the contract's error list."""
+"""Routes that read JSON exactly: bodies with exact decimals and a depth limit, documented as such."""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
 from api import jsonio
-from api.jsondoc import MAX_DEPTH, depth
 from engine.errors import CaseError
-from engine.validate import contract_error
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine, Sequence
+    from collections.abc import Callable, Coroutine
 
-    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+MAX_DEPTH = 32
+"""Deepest nesting of objects and arrays accepted in a request body (a case is about 6 deep)."""
+_CONTAINERS = (dict, list)
+
+
+def depth(value: Any) -> int:
+    """How deeply objects and arrays nest in a parsed JSON value (``MAX_DEPTH + 1`` for anything deeper).
+
+    Level by level, keeping only the containers of each level in one comprehension: iterative (never a
+    RecursionError), and cheap enough to run on every request body.
+    """
+    level = 0
+    current = [value] if isinstance(value, _CONTAINERS) else []
+    while current and level <= MAX_DEPTH:
+        level += 1
+        current = [
+            child
+            for item in current
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, _CONTAINERS)
+        ]
+    return level
 
 
 def parse_json(raw: bytes) -> Any:
@@ -70,59 +89,6 @@ async def json_body(request: Request) -> Any:
         raise CaseError(
             [{"loc": [], "msg": f"the body is not valid JSON: {exc}", "type": "json_invalid"}]
         ) from None
-
-
-class BodyLimitMiddleware:
-    """Answer 413 for a body over ``max_bytes`` (by ``Content-Length`` at once, else while reading)."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Check the declared length, then count what arrives."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(self.max_bytes, send)
-            return
-        received = 0
-
-        async def limited() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise HTTPException(413, detail=_too_large_text(self.max_bytes))
-            return message
-
-        await self.app(scope, limited, send)
-
-
-def _too_large_text(max_bytes: int) -> str:
-    return f"the request body is larger than {max_bytes} bytes"
-
-
-async def _too_large(max_bytes: int, send: Send) -> None:
-    body = json.dumps({"detail": _too_large_text(max_bytes)}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-def contract_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
-    """FastAPI/pydantic errors as the contract's list: ``loc`` without ``body``, no input echoed."""
-    out: list[dict[str, Any]] = []
-    for err in errors:
-        entry = contract_error(err, prefix=("body",))
-        if entry["type"] == "json_invalid":
-            entry["loc"] = []
-            entry["msg"] = f"the body is not valid JSON: {(err.get('ctx') or {}).get('error', entry['msg'])}"
-        out.append(entry)
-    return out
 
 
 def json_request_body(

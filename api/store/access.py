@@ -1,4 +1,4 @@
-"""Bearer tokens and what each party may do (issue 4 "Roles").
+"""Who is calling and what each party may do.
 
 * ``finance_office`` may do everything.
 * Every role may ``POST /evaluate`` and read ``/rules``.
@@ -7,45 +7,16 @@
   ``project_unit`` scores.
 * ``auditor`` reads everything and writes nothing.
 
-Tokens are random; only their SHA-256 is stored, looked up by hash and compared with
-:func:`hmac.compare_digest`.
+The bearer tokens that name a caller: :mod:`api.store.tokens`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
-import sqlalchemy
-from sqlalchemy import bindparam
-from sqlmodel import col
-
-from api._held import CompiledRead, HeldConnection
 from api.errors import ForbiddenError
-from api.roles import EVERYONE, OFFICE, READ_ALL, ROLES, SCORERS
-from api.tables import TokenRow
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from sqlalchemy import Engine
-
-__all__ = [
-    "EVERYONE",
-    "OFFICE",
-    "READ_ALL",
-    "ROLES",
-    "SCORERS",
-    "Principal",
-    "TokenLookup",
-    "hash_token",
-]
-
-TOKEN_PREFIX: Final = "kp_"  # noqa: S105 - a prefix that marks kaoping tokens, not a secret
-_MAX_TOKEN_CHARS: Final = 200
+from api.roles import READ_ALL
 
 
 @dataclass(frozen=True)
@@ -70,68 +41,6 @@ class Principal:
 
 CLI: Final = Principal(token_id=None, role="finance_office", label="cli")
 """The command line, run on the server by the office (the audit log's actor ``cli``)."""
-
-
-def hash_token(token: str) -> str:
-    """The SHA-256 (hex) a token is stored as."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def new_token() -> str:
-    """A fresh random token (256 bits)."""
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
-
-
-def _principal(row: Sequence[Any] | None, digest: str) -> Principal | None:
-    """The principal of a token row found by ``digest``; ``None`` for no row or a revoked one.
-
-    ``row`` is ``(id, role, expert_id, unit_name, revoked_at, token_hash)``; the stored hash and the
-    request's are compared in constant time.
-    """
-    if row is None:
-        return None
-    token_id, role, expert_id, unit_name, revoked_at, token_hash = row
-    if revoked_at is not None or not hmac.compare_digest(token_hash, digest):
-        return None
-    return Principal(token_id=token_id, role=role, expert_id=expert_id, unit_name=unit_name)
-
-
-_BY_HASH = sqlalchemy.select(  # SQLAlchemy's: sqlmodel's select takes at most four columns
-    col(TokenRow.id),
-    col(TokenRow.role),
-    col(TokenRow.expert_id),
-    col(TokenRow.unit_name),
-    col(TokenRow.revoked_at),
-    col(TokenRow.token_hash),
-).where(col(TokenRow.token_hash) == bindparam("digest"))
-
-
-class TokenLookup:
-    """Authentication on the request path: one SELECT by token hash on a connection of its own.
-
-    Why not an ORM session: a session and query cost about 1 ms of CPU per request (measured on SQLite,
-    ``POST /evaluate``); the same indexed lookup straight on the driver costs about 10 µs, so it can run
-    on the event loop instead of hopping to a thread. There is no cache: every request reads
-    the row, so a revoked token is refused on the very next request, in every worker. The connection,
-    its autocommit, and a lost one replaced: :class:`api._held.HeldConnection`.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self._held = HeldConnection(engine)
-        self._by_hash = CompiledRead(_BY_HASH, engine.dialect)
-
-    def principal(self, token: str) -> Principal | None:
-        """The principal of a bearer token, or ``None`` for an unknown or revoked one."""
-        if not token or len(token) > _MAX_TOKEN_CHARS:
-            return None
-        digest = hash_token(token)
-        values = {"digest": digest}
-        rows = self._held.read(lambda fetch: self._by_hash.all(fetch, values))
-        return _principal(rows[0] if rows else None, digest)
-
-    def close(self) -> None:
-        """Give the connection back to the pool (the app's shutdown)."""
-        self._held.close()
 
 
 def require_role(principal: Principal, roles: frozenset[str]) -> Principal:

@@ -1,4 +1,4 @@
-"""``kaoping db export`` / ``kaoping db import``: the whole case store as JSON Lines (issue 6, "Backup").
+"""``kaoping db export`` / ``kaoping db import``: the whole case store as JSON Lines.
 
 The file is one JSON object per line:
 
@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, LargeBinary, Table, func, select, text
 
-from api import db
-from api._store import add_audit
-from api.auth import CLI
-from api.tables import METADATA
+from api.store import db
+from api.store.access import CLI
+from api.store.audit import add_audit
+from api.store.tables import METADATA
 from engine.errors import KaopingError
 
 if TYPE_CHECKING:

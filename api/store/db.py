@@ -17,8 +17,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from api.errors import ConflictError
 from engine.errors import KaopingError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -70,6 +72,15 @@ def begin_write(session: Session) -> None:
     Must be the session's first database operation; elsewhere the option is ignored with a warning.
     """
     session.connection(execution_options={_WRITE: True})
+
+
+def commit_new(session: Session, what: str) -> None:
+    """Commit a transaction that inserts ``what``; a concurrent insert of the same key is a 409."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(f"{what} exists already") from None
 
 
 def new_session(engine: Engine) -> Session:

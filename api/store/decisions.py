@@ -8,25 +8,35 @@ same bytes on every download.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from api import registry, templates
-from api._store import add_audit, office_today, paginate
-from api.crud import case_row
-from api.db import begin_write
 from api.errors import ConflictError, NotFoundError
-from api.jsondoc import canonical_hash, plain
-from api.schemas import DecisionDetail, DecisionRecord, DecisionRequest, Page, PageQuery, as_json
-from api.tables import DecisionRow
+from api.store import registry, templates
+from api.store.audit import add_audit
+from api.store.cases import case_row
+from api.store.db import begin_write
+from api.store.jsondoc import canonical_hash, plain
+from api.store.paging import paginate
+from api.store.schemas import DecisionDetail, DecisionRecord, DecisionRequest, Page, PageQuery, as_json
+from api.store.tables import DecisionRow
 from engine import start
 from engine.memos import MemoNotApplicableError, OfficeInfo, UnknownMemoKindError, render_memo
 from engine.validate import parse_case
 
 if TYPE_CHECKING:
-    from api.auth import Principal
+    from api.store.access import Principal
+
+OFFICE_TZ = timezone(timedelta(hours=8), "CST")
+"""China Standard Time (no daylight saving): the office's calendar day, e.g. of a stored decision."""
+
+
+def office_today() -> date:
+    """Today in the office's time zone."""
+    return datetime.now(UTC).astimezone(OFFICE_TZ).date()
 
 
 def _record(row: DecisionRow) -> dict[str, Any]:

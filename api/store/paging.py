@@ -1,48 +1,17 @@
-"""Helpers shared by the store modules: the audit trail, pages, the office's calendar day."""
+"""Pages of a list: one page of rows and how many rows there are in all (or up to a cap)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import func, literal_column, select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
-
-from api.errors import ConflictError
-from api.tables import AuditRow
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Select
     from sqlmodel.sql.expression import SelectOfScalar
 
-    from api.auth import Principal
-
 T = TypeVar("T")
-
-OFFICE_TZ = timezone(timedelta(hours=8), "CST")
-"""China Standard Time (no daylight saving): the office's calendar day, e.g. of a stored decision."""
-
-
-def office_today() -> date:
-    """Today in the office's time zone."""
-    return datetime.now(UTC).astimezone(OFFICE_TZ).date()
-
-
-def add_audit(
-    session: Session, actor: Principal, action: str, target: str, detail: dict[str, Any] | None = None
-) -> None:
-    """Record a write in the audit log (in the caller's transaction)."""
-    session.add(AuditRow(actor=actor.actor, action=action, target=target, detail=detail))
-
-
-def commit_new(session: Session, what: str) -> None:
-    """Commit a transaction that inserts ``what``; a concurrent insert of the same key is a 409."""
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise ConflictError(f"{what} exists already") from None
 
 
 def paginate(

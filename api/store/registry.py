@@ -1,4 +1,4 @@
-"""The agency and expert registries, and how a stored case is resolved against them (issue 4).
+"""The agency and expert registries, and how a stored case is resolved against them.
 
 * An agency is keyed by its credit code. Its history is never written by hand after kaoping starts:
   it is the record's ``earlier_history`` plus, for every stored (not archived) case of that credit code,
@@ -16,17 +16,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session, col, select
 
-from api._store import add_audit, commit_new, paginate
 from api.errors import ConflictError, NotFoundError
-from api.jsondoc import if_match_allows, plain
-from api.schemas import AgencyPublic, AgencyRecord, ExpertPublic, ExpertRecord, as_json
-from api.tables import AgencyRow, CaseRow, DecisionRow, ExpertRow, utcnow
+from api.store.audit import add_audit
+from api.store.db import commit_new
+from api.store.jsondoc import if_match_allows, plain
+from api.store.paging import paginate
+from api.store.schemas import AgencyPublic, AgencyRecord, ExpertPublic, ExpertRecord, as_json
+from api.store.tables import AgencyRow, CaseRow, DecisionRow, ExpertRow, utcnow
 from engine.errors import CaseError
 from engine.models import HistoryEntry
 from engine.validate import case_id_of
 
 if TYPE_CHECKING:
-    from api.auth import Principal
+    from api.store.access import Principal
 
 T = TypeVar("T", AgencyRow, ExpertRow)
 _CREDIT_KEY = re.compile(r"^[0-9A-Z]{18}$")

@@ -1,4 +1,4 @@
-"""The SQLModel tables of the case store (the only table classes; shapes live in :mod:`api.schemas`).
+"""The SQLModel tables of the case store (the only table classes; shapes live in :mod:`api.store.schemas`).
 
 Times are aware UTC (SQLModel's ``UTCDateTime``). JSON columns hold plain JSON (decimals as strings).
 Decisions and the audit log are append-only: the migration adds triggers that refuse UPDATE and DELETE

@@ -1,4 +1,4 @@
-"""Memo templates the office uploads (issue 6, "Templates").
+"""Memo templates the office uploads.
 
 An upload is linted with :func:`engine.memos.lint.check_template` against its stem's contract and
 refused (422, one entry per problem) when it reaches beyond its fields and filters -- ``_`` attributes,
@@ -20,16 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from api._store import add_audit
-from api.db import begin_write
 from api.errors import NotFoundError
-from api.tables import TemplateRow
+from api.store.audit import add_audit
+from api.store.db import begin_write
+from api.store.tables import TemplateRow
 from engine.errors import CaseError
 from engine.memos import DEFAULT_TEMPLATE_DIR, check_template
 from engine.memos.fields import TEMPLATE_FIELDS
 
 if TYPE_CHECKING:
-    from api.auth import Principal
+    from api.store.access import Principal
 
 STEMS: tuple[str, ...] = tuple(TEMPLATE_FIELDS)
 """The template names: ``eligibility``, ``review``, ``fee``, ``referral``."""

@@ -7,10 +7,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from api import db
-from api.main import create_app
+from api.http.app import create_app
 from api.settings import Settings
-from api.tables import METADATA
+from api.store import db
+from api.store.tables import METADATA
 from tests.api.conftest import TestClient
 
 

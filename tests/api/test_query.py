@@ -22,15 +22,15 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field
 
-from api import main
-from api._http import make_router
-from api._query import QueryModel
-from api.auth import EVERYONE, OFFICE, Principal
-from api.deps import AnyRole, FinanceOffice, caller_of
-from api.main import create_app
-from api.routes import cases as cases_routes
-from api.routes._common import PROTECTED
-from api.schemas import CasePage, CaseQuery
+from api.http.app import create_app, operation_id
+from api.http.deps import AnyRole, FinanceOffice, caller_of
+from api.http.query import QueryModel
+from api.http.routes import cases as cases_routes
+from api.http.routes._common import PROTECTED
+from api.http.routing import make_router
+from api.roles import EVERYONE, OFFICE
+from api.store.access import Principal
+from api.store.schemas import CasePage, CaseQuery
 from tests.api.conftest import V1
 
 if TYPE_CHECKING:
@@ -260,7 +260,7 @@ def test_the_list_documents_what_the_dependencies_documented(client: TestClient)
     async def list_cases(query: Annotated[CaseQuery, Query()], caller: AnyRole) -> None:
         """Only declared."""
 
-    reference = FastAPI(generate_unique_id_function=main._operation_id, separate_input_output_schemas=False)
+    reference = FastAPI(generate_unique_id_function=operation_id, separate_input_output_schemas=False)
     reference.include_router(router, prefix=V1)
 
     expected = reference.openapi()["paths"][f"{V1}/cases"]["get"]

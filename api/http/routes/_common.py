@@ -5,7 +5,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from api.schemas import ErrorResponse, Message
+from api.http.schemas import ErrorResponse, Message
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

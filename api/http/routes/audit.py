@@ -4,11 +4,11 @@ from typing import Annotated
 
 from fastapi import Query
 
-from api import crud
-from api._http import make_router
-from api.deps import ReadAll, SessionDep
-from api.routes._common import PROTECTED
-from api.schemas import AuditEntry, AuditQuery, Page
+from api.http.deps import ReadAll, SessionDep
+from api.http.routes._common import PROTECTED
+from api.http.routing import make_router
+from api.store import audit
+from api.store.schemas import AuditEntry, AuditQuery, Page
 
 router = make_router("audit", responses=PROTECTED)
 
@@ -18,4 +18,4 @@ def list_audit(
     query: Annotated[AuditQuery, Query()], session: SessionDep, _caller: ReadAll
 ) -> Page[AuditEntry]:
     """The audit log, newest first, filtered by actor, action or target."""
-    return crud.list_audit(session=session, query=query)
+    return audit.list_audit(session=session, query=query)

@@ -5,12 +5,7 @@ from typing import Any
 import orjson
 from fastapi import Request, Response
 
-from api import crud
-from api._http import json_request_body, make_router
-from api._query import QueryModel
-from api.auth import EVERYONE
-from api.crud import CaseList
-from api.deps import (
+from api.http.deps import (
     BEARER,
     AnyRole,
     CaseIdPath,
@@ -20,10 +15,15 @@ from api.deps import (
     SessionDep,
     caller_of,
 )
-from api.jsondoc import etag
-from api.routes._common import CONFLICT, NOT_FOUND, PROTECTED, example_case
-from api.schemas import ArchiveRequest, CasePage, CasePublic, CaseQuery, StoredCase
+from api.http.query import QueryModel
+from api.http.routes._common import CONFLICT, NOT_FOUND, PROTECTED, example_case
+from api.http.routing import json_request_body, make_router
+from api.roles import EVERYONE
 from api.settings import Settings
+from api.store import cases as store
+from api.store.case_list import CaseList
+from api.store.jsondoc import etag
+from api.store.schemas import ArchiveRequest, CasePage, CasePublic, CaseQuery, StoredCase
 
 router = make_router("cases", responses=PROTECTED)
 
@@ -51,7 +51,7 @@ _PRECONDITION: dict[int | str, dict[str, Any]] = {428: {"description": "no If-Ma
 )
 def create_case(data: JsonBody, session: SessionDep, caller: FinanceOffice, response: Response) -> CasePublic:
     """Store a case; its agency may be ``{"credit_code": ...}`` and members ``{"id": ...}`` (registries)."""
-    case = crud.create_case(session=session, data=data, actor=caller)
+    case = store.create_case(session=session, data=data, actor=caller)
     response.headers["ETag"] = etag(case.version)
     return case
 
@@ -60,7 +60,7 @@ _CASE_QUERY = QueryModel(CaseQuery)
 
 
 # Written as an async route: the list is one indexed statement on the app's own connection
-# (crud.CaseList, about 0.35 ms of CPU), which costs less on the event loop than the hop to a worker
+# (CaseList, about 0.35 ms of CPU), which costs less on the event loop than the hop to a worker
 # thread. It reads its request itself (caller_of, QueryModel: the same checks, errors and OpenAPI as
 # the dependencies they replace, tested so) instead of through FastAPI's dependency solver, which was
 # a fifth to a third of the request's CPU (bench/bench_cases_pg.py, docs/performance.md). The caller is
@@ -86,7 +86,7 @@ async def list_cases(request: Request) -> Response:
 @router.get("/cases/{case_id}", response_model=CasePublic, responses=NOT_FOUND)
 def get_case(case_id: CaseIdPath, session: SessionDep, caller: AnyRole, response: Response) -> CasePublic:
     """One case, with ``ETag`` (its version)."""
-    case = crud.get_case(session=session, case_id=case_id, principal=caller)
+    case = store.get_case(session=session, case_id=case_id, principal=caller)
     response.headers["ETag"] = etag(case.version)
     return case
 
@@ -107,7 +107,7 @@ def patch_case(  # noqa: PLR0913 - FastAPI injects each dependency as a paramete
     if_match: IfMatch = None,
 ) -> CasePublic:
     """Change a case with a JSON merge patch; ``If-Match`` is required (stale: 409, missing: 428)."""
-    case = crud.patch_case(session=session, case_id=case_id, patch=patch, if_match=if_match, actor=caller)
+    case = store.patch_case(session=session, case_id=case_id, patch=patch, if_match=if_match, actor=caller)
     response.headers["ETag"] = etag(case.version)
     return case
 
@@ -123,7 +123,7 @@ def set_archived(  # noqa: PLR0913 - FastAPI injects each dependency as a parame
     if_match: IfMatch = None,
 ) -> CasePublic:
     """Archive (``{"archived": true}``) or restore a case; cases are never deleted."""
-    case = crud.set_archived(
+    case = store.set_archived(
         session=session, case_id=case_id, archived=body.archived, if_match=if_match, actor=caller
     )
     response.headers["ETag"] = etag(case.version)

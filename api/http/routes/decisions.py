@@ -4,11 +4,11 @@ from typing import Annotated
 
 from fastapi import Body, Path, Query, Response
 
-from api import decisions
-from api._http import make_router
-from api.deps import AnyRole, CaseIdPath, FinanceOffice, OfficeDep, SessionDep
-from api.routes._common import CONFLICT, NOT_FOUND, PROTECTED
-from api.schemas import DecisionDetail, DecisionRecord, DecisionRequest, Page, PageQuery
+from api.http.deps import AnyRole, CaseIdPath, FinanceOffice, OfficeDep, SessionDep
+from api.http.routes._common import CONFLICT, NOT_FOUND, PROTECTED
+from api.http.routing import make_router
+from api.store import decisions
+from api.store.schemas import DecisionDetail, DecisionRecord, DecisionRequest, Page, PageQuery
 from engine.memos import MEMO_KINDS
 
 router = make_router("decisions", responses={**PROTECTED, **NOT_FOUND})

@@ -5,9 +5,9 @@ from __future__ import annotations
 import orjson
 from fastapi import Response
 
-from api._http import json_request_body, make_router
-from api.deps import AnyRole, JsonBody
-from api.routes._common import PROTECTED, example_case
+from api.http.deps import AnyRole, JsonBody
+from api.http.routes._common import PROTECTED, example_case
+from api.http.routing import json_request_body, make_router
 from engine import evaluate as decide
 from engine.models import Decision
 

@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import Depends, Response
 from sqlalchemy import Engine
 
-from api import db
-from api._http import make_router
-from api.deps import get_engine
-from api.schemas import Health
+from api.http.deps import get_engine
+from api.http.routing import make_router
+from api.http.schemas import Health
+from api.store import db
 
 router = make_router("health")
 

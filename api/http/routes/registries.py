@@ -4,11 +4,11 @@ from typing import Annotated
 
 from fastapi import Query
 
-from api import registry
-from api._http import make_router
-from api.deps import CreditCodePath, ExpertIdPath, FinanceOffice, IfMatch, ReadAll, SessionDep
-from api.routes._common import CONFLICT, NOT_FOUND, PROTECTED
-from api.schemas import AgencyPublic, AgencyRecord, ExpertPublic, ExpertRecord, Page, PageQuery
+from api.http.deps import CreditCodePath, ExpertIdPath, FinanceOffice, IfMatch, ReadAll, SessionDep
+from api.http.routes._common import CONFLICT, NOT_FOUND, PROTECTED
+from api.http.routing import make_router
+from api.store import registry
+from api.store.schemas import AgencyPublic, AgencyRecord, ExpertPublic, ExpertRecord, Page, PageQuery
 
 router = make_router("registries", responses={**PROTECTED, **NOT_FOUND, **CONFLICT})
 

@@ -3,12 +3,12 @@
 from functools import cache
 from typing import Any
 
-from api._http import make_router
-from api.commands.rules import rules_as_json
-from api.deps import AnyRole
 from api.errors import NotFoundError
-from api.routes._common import NOT_FOUND, PROTECTED
-from api.schemas import RuleVersionOut
+from api.http.deps import AnyRole
+from api.http.routes._common import NOT_FOUND, PROTECTED
+from api.http.routing import make_router
+from api.http.schemas import RuleVersionOut
+from api.rulebook import rules_as_json
 from engine import start
 
 router = make_router("rules", responses=PROTECTED)

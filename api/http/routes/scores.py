@@ -2,12 +2,12 @@
 
 from fastapi import Response
 
-from api import crud
-from api._http import make_router
-from api.deps import CaseIdPath, IfMatch, Scorer, SessionDep
-from api.jsondoc import etag
-from api.routes._common import CONFLICT, NOT_FOUND, PROTECTED
-from api.schemas import CasePublic, ScoresPut
+from api.http.deps import CaseIdPath, IfMatch, Scorer, SessionDep
+from api.http.routes._common import CONFLICT, NOT_FOUND, PROTECTED
+from api.http.routing import make_router
+from api.store import scores
+from api.store.jsondoc import etag
+from api.store.schemas import CasePublic, ScoresPut
 from engine.models import Node, Party
 
 router = make_router("scores", responses={**PROTECTED, **NOT_FOUND, **CONFLICT})
@@ -29,7 +29,7 @@ def put_score(  # noqa: PLR0913 - FastAPI injects each dependency as a parameter
 
     Member scores from the panel's sheet merge into those already there. ``If-Match`` is optional here.
     """
-    case = crud.put_score(
+    case = scores.put_score(
         session=session, case_id=case_id, node=node, party=party, scores=body, if_match=if_match, actor=caller
     )
     response.headers["ETag"] = etag(case.version)

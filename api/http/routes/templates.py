@@ -6,10 +6,10 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Path, Request, Response
 from pydantic import BaseModel
 
-from api import templates
-from api._http import make_router
-from api.deps import AnyRole, FinanceOffice, SessionDep
-from api.routes._common import NOT_FOUND, PROTECTED
+from api.http.deps import AnyRole, FinanceOffice, SessionDep
+from api.http.routes._common import NOT_FOUND, PROTECTED
+from api.http.routing import make_router
+from api.store import templates
 
 router = make_router("templates", responses={**PROTECTED, **NOT_FOUND})
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

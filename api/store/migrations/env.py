@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from api.tables import METADATA
+from api.store.tables import METADATA
 
 _LOCK_KEY = 0x6B616F70  # "kaop": one migration at a time per PostgreSQL database
 
@@ -25,13 +25,13 @@ def _run(connection: object) -> None:
 
 
 def run_migrations_online() -> None:
-    """Use the connection from :func:`api.db.upgrade`, else open the configured database."""
+    """Use the connection from :func:`api.store.db.upgrade`, else open the configured database."""
     connection = context.config.attributes.get("connection")
     if connection is not None:
         _run(connection)
         return
-    from api.db import make_engine  # noqa: PLC0415 - only for the `alembic` command line
-    from api.settings import get_settings  # noqa: PLC0415
+    from api.settings import get_settings  # noqa: PLC0415 - only for the `alembic` command line
+    from api.store.db import make_engine  # noqa: PLC0415
 
     engine = make_engine(get_settings().effective_database_url)
     with engine.begin() as conn:

@@ -15,7 +15,7 @@ down_revision: str | None = "0002"
 branch_labels: str | None = None
 depends_on: str | None = None
 
-# Frozen here (not imported from api.tables): a migration must not change when the models do.
+# Frozen here (not imported from api.store.tables): a migration must not change when the models do.
 _FILTERS = ("year", "agency_code", "project_unit", "eligibility", "assessment", "fee", "grade")
 
 
