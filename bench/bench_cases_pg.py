@@ -1,6 +1,6 @@
-"""``GET /api/v1/cases`` with 100,000 stored cases on PostgreSQL (issue 5: p99 <= 100 ms).
+"""``GET /api/v1/cases`` with 100,000 stored cases on PostgreSQL (target: p99 <= 100 ms).
 
-1. A throwaway PostgreSQL (``tests.support.postgres.temporary_postgres``; or KAOPING_TEST_POSTGRES_URL),
+1. A throwaway PostgreSQL (``api.store.testing.temporary_postgres``; or KAOPING_TEST_POSTGRES_URL),
    migrated with ``kaoping db upgrade``.
 2. N generated cases (``bench.generate``, default 100,000) stored with COPY exactly as ``api.store.cases.create_case``
    and ``api.store.decisions.create_decision`` leave them: the body as JSON, the filter columns (year of
@@ -51,6 +51,7 @@ from typing import Any
 
 import psycopg
 
+from api.store.testing import PostgresUnavailableError, psycopg_conninfo, temporary_postgres
 from bench._serve import (
     ROOT,
     WrkResult,
@@ -69,7 +70,6 @@ from bench.generate import cases as generate_cases
 from bench.oracle import decide as oracle_decide
 from engine._types import CREDIT_CODE_ALPHABET, credit_code_check_character
 from engine.errors import CaseError
-from tests.support.postgres import psycopg_conninfo, temporary_postgres
 
 TARGET_P99_MS = 100.0
 COMPARISON = "(comparison)"
@@ -198,7 +198,7 @@ def load(conninfo: str, n: int, batch: int = 10_000) -> dict[str, Any]:
 def settle(conn: psycopg.Connection[Any], tries: int = 30) -> str:
     """``VACUUM (ANALYZE)`` until the visibility map covers ``cases``, as autovacuum leaves a table at rest.
 
-    The throwaway cluster commits asynchronously (``synchronous_commit = off``, tests/support/postgres.py),
+    The throwaway cluster commits asynchronously (``synchronous_commit = off``, api/store/testing),
     and VACUUM marks a page all-visible only once its rows' commit hint bits can be set, that is once
     the WAL writer has flushed the load's commits: a VACUUM at once after the load marked 0 of 23,196
     pages, one a second later all of them. Without the map every count visits the heap, and the
@@ -447,4 +447,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except PostgresUnavailableError as exc:
+        sys.exit(f"bench_cases_pg: {exc}")
