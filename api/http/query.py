@@ -2,10 +2,10 @@
 
 Why: FastAPI resolves a query model field by field on every request (each field's annotation walked
 again); for ``GET /cases`` that and the dependency solver were a fifth to a third of a request's CPU
-(in-process on PostgreSQL, 0.91-1.40 against 0.72-0.96 ms; docs/performance.md, fourth round). A route
-that takes the ``Request`` and calls :meth:`QueryModel.read` gets the same model, or the same 422, for less.
+(docs/performance.md). A route that takes the ``Request`` and calls :meth:`QueryModel.read` gets the same
+model, or the same 422, for less.
 
-The same, and tested so (tests/api/test_query.py compares both ways on many query strings):
+The same, and tested so (``tests/api/test_query.py`` compares both ways on many query strings):
 
 * values: for the model's fields the last of a repeated name (FastAPI's ``QueryParams.get`` for a
   single-value field); every other name too, with all its values when repeated, so that an unknown
@@ -24,19 +24,47 @@ would need ``getlist`` (refused by FastAPI's own test for one), an alias FastAPI
 Enum or model field a ``$ref`` into the app's components.
 """
 
+import collections
 import copy
 import functools
-from typing import Annotated, Any, Generic, TypeVar
+import types
+from collections.abc import Sequence
+from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
 import orjson
 from fastapi import Query, Request
-from fastapi._compat import field_annotation_is_sequence  # FastAPI's own test: which fields it reads as lists
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+
+_SEQUENCES = (Sequence, list, tuple, set, frozenset, collections.deque)
+"""What FastAPI reads from a query string as a list of values (``getlist``): these and their subclasses."""
+
+
+def is_sequence(annotation: Any) -> bool:
+    """Whether FastAPI reads a field of this annotation as a list of values rather than one.
+
+    ``Annotated[X, ...]`` is ``X``; a union is a list when any member is; otherwise the annotation or
+    its generic origin (``list[str]`` -> ``list``) is one of :data:`_SEQUENCES` or their subclass, text
+    (``str``, ``bytes``) excepted.
+    """
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return is_sequence(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return any(is_sequence(member) for member in get_args(annotation))
+    return _is_sequence_class(annotation) or _is_sequence_class(origin)
+
+
+def _is_sequence_class(candidate: Any) -> bool:
+    return (
+        isinstance(candidate, type)
+        and not issubclass(candidate, (str, bytes))
+        and issubclass(candidate, _SEQUENCES)
+    )
 
 
 class QueryModel(Generic[M]):
@@ -46,7 +74,7 @@ class QueryModel(Generic[M]):
 
     def __init__(self, model: type[M]) -> None:
         for name, field in model.model_fields.items():
-            if field_annotation_is_sequence(field.annotation):
+            if is_sequence(field.annotation):
                 raise TypeError(f"{model.__name__}.{name}: a query model read here has single values only")
             if field.alias or field.validation_alias:
                 raise TypeError(f"{model.__name__}.{name}: a query model read here has no aliases")

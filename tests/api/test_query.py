@@ -8,10 +8,11 @@ the one FastAPI writes for the dependencies.
 
 from __future__ import annotations
 
+import collections
 import enum
 import inspect
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -20,7 +21,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from api.http.app import create_app, operation_id
 from api.http.deps import AnyRole, FinanceOffice, caller_of
@@ -159,6 +160,57 @@ def test_a_model_with_list_fields_or_aliases_is_refused(model: type[BaseModel]) 
     """FastAPI reads those differently (getlist, aliases): declared with dependencies, not read here."""
     with pytest.raises(TypeError, match=model.__name__):
         QueryModel(model)
+
+
+_MANY = [
+    list[str],
+    set[str],
+    frozenset[str],
+    tuple[str, ...],
+    Sequence[str],
+    collections.deque[str],
+    list[str] | None,
+    Annotated[list[str], Field(max_length=3)] | None,
+]
+_ONE = [
+    str,
+    str | None,
+    int | None,
+    bool,
+    Literal["a", "b"] | None,
+    Annotated[str, Field(max_length=3)] | None,
+]
+
+
+def _read_by_fastapi(model: type[BaseModel], query: str) -> Any:
+    """The ``ids`` FastAPI reads for ``Annotated[model, Query()]`` from ``query``."""
+
+    async def endpoint(given: BaseModel) -> Any:
+        return given.model_dump(mode="json")
+
+    endpoint.__annotations__["given"] = Annotated[model, Query()]  # the model itself, not a name to resolve
+    app = FastAPI()
+    app.get("/")(endpoint)
+    with TestClient(app) as client:
+        return client.get(f"/?{query}").json()["ids"]
+
+
+@pytest.mark.parametrize("annotation", _MANY, ids=str)
+def test_a_field_fastapi_reads_as_a_list_is_refused(annotation: Any) -> None:
+    """Every field FastAPI reads with getlist (all of a repeated name) is one QueryModel refuses."""
+    model = create_model("_Many", ids=(annotation, ...))
+    assert sorted(_read_by_fastapi(model, "ids=a&ids=b")) == ["a", "b"]
+    with pytest.raises(TypeError, match="single values only"):
+        QueryModel(model)
+
+
+@pytest.mark.parametrize("annotation", _ONE, ids=str)
+def test_a_field_fastapi_reads_as_one_value_is_read(annotation: Any) -> None:
+    """A single-value field: FastAPI takes the last of a repeated name, and so does QueryModel."""
+    model = create_model("_One", ids=(annotation, ...))
+    value = "b" if annotation is not bool and "int" not in str(annotation) else "1"
+    assert _read_by_fastapi(model, f"ids=a&ids={value}") == _read_by_fastapi(model, f"ids={value}")
+    QueryModel(model)
 
 
 class _Colour(enum.Enum):
