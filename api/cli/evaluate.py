@@ -17,8 +17,6 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-import orjson
-
 from api import jsonio
 from engine import CaseError, KaopingError, start
 from engine.validate import case_id_of
@@ -149,8 +147,8 @@ def decide_line(number: int, line: bytes) -> tuple[bytes, str | None]:
     try:
         out = decide_text(line)
     except CaseError as exc:
-        return orjson.dumps(exc.to_json()) + b"\n", _summary(exc, f"line {number}")
-    return orjson.dumps(out) + b"\n", None
+        return jsonio.encode(exc.to_json()) + b"\n", _summary(exc, f"line {number}")
+    return jsonio.encode(out) + b"\n", None
 
 
 def _worker_init() -> None:

@@ -31,12 +31,13 @@ import types
 from collections.abc import Sequence
 from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
-import orjson
 from fastapi import Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
+
+from api import jsonio
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -113,6 +114,6 @@ def _parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
         title="", version="", routes=[APIRoute("/", endpoint)], separate_input_output_schemas=False
     )
     parameters: list[dict[str, Any]] = document["paths"]["/"]["get"]["parameters"]
-    if b'"$ref"' in orjson.dumps(parameters):  # it would point into this throwaway document's components
+    if b'"$ref"' in jsonio.encode(parameters):  # it would point into this throwaway document's components
         raise TypeError(f"{model.__name__}: a query model read here documents its fields inline (no $ref)")
     return parameters

@@ -20,12 +20,12 @@ transaction: either everything is imported or nothing is.
 from __future__ import annotations
 
 import base64
-import json
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, LargeBinary, Table, func, select, text
 
+from api import jsonio
 from api.store import db
 from api.store.access import CLI
 from api.store.audit import add_audit
@@ -105,7 +105,7 @@ def _decode(column_type: Any, value: Any) -> Any:
 
 def _line(value: Any) -> str:
     # Keys keep their stored order: memos iterate over JSON objects (panel scores...) in that order.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return jsonio.dumps(value) + "\n"
 
 
 def _snapshot(engine: Engine) -> Connection:
@@ -145,7 +145,7 @@ def export_jsonl(engine: Engine, out: TextIO) -> dict[str, int]:
 
 def _parse(number: int, line: str) -> dict[str, Any]:
     try:
-        value = json.loads(line)
+        value = jsonio.loads(line)
     except ValueError as exc:
         raise BackupError(f"line {number} is not JSON: {exc}") from None
     if not isinstance(value, dict):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from api import jsonio
 
 
 def plain(value: Any) -> Any:
@@ -24,8 +25,7 @@ def plain(value: Any) -> Any:
 
 def canonical_hash(value: Any) -> str:
     """SHA-256 (hex) of the canonical JSON of a plain value (sorted keys, no spaces, UTF-8)."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(jsonio.canonical(value)).hexdigest()
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -1,10 +1,10 @@
 """What several routers share: documented error responses and the example case."""
 
-import json
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from api import jsonio
 from api.http.schemas import ErrorResponse, Message
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -23,5 +23,5 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 @cache
 def example_case() -> dict[str, Any]:
     """The rulebook's worked example (QB-2024-007), shipped with the package."""
-    data: dict[str, Any] = json.loads((EXAMPLES / "QB-2024-007.case.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = jsonio.loads((EXAMPLES / "QB-2024-007.case.json").read_bytes())
     return data

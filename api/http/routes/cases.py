@@ -2,9 +2,9 @@
 
 from typing import Any
 
-import orjson
 from fastapi import Request, Response
 
+from api import jsonio
 from api.http.deps import (
     BEARER,
     AnyRole,
@@ -63,7 +63,7 @@ _CASE_QUERY = QueryModel(CaseQuery)
 # (CaseList, about 0.35 ms of CPU), which costs less on the event loop than the hop to a worker
 # thread. It reads its request itself (caller_of, QueryModel: the same checks, errors and OpenAPI as
 # the dependencies they replace, tested so) instead of through FastAPI's dependency solver, which was
-# a fifth to a third of the request's CPU (bench/bench_cases_pg.py, docs/performance.md). The caller is
+# a fifth to a third of the request's CPU (docs/performance.md). The caller is
 # checked before the query is read: without a valid token, 401, never the query's 422 (as before).
 # The page is built from plain columns in the shape of CasePage (tests check it against the model) and
 # written out directly.
@@ -80,7 +80,7 @@ async def list_cases(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     cases: CaseList = request.app.state.cases
     page = cases.page(principal=caller, query=query, count_cap=settings.list_count_cap)
-    return Response(content=orjson.dumps(page, option=orjson.OPT_UTC_Z), media_type="application/json")
+    return Response(content=jsonio.encode(page), media_type="application/json")
 
 
 @router.get("/cases/{case_id}", response_model=CasePublic, responses=NOT_FOUND)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import orjson
 from fastapi import Response
 
+from api import jsonio
 from api.http.deps import AnyRole, JsonBody
 from api.http.routes._common import PROTECTED, example_case
 from api.http.routing import json_request_body, make_router
@@ -29,4 +29,4 @@ async def evaluate(data: JsonBody, _caller: AnyRole) -> Response:
     so a worker thread adds a hop and buys no parallelism; it runs inline on the event loop (scale out
     with ``kaoping serve --workers``).
     """
-    return Response(content=orjson.dumps(decide(data)), media_type="application/json")
+    return Response(content=jsonio.encode(decide(data)), media_type="application/json")
