@@ -200,11 +200,11 @@ def settle(conn: psycopg.Connection[Any], tries: int = 30) -> str:
 
     The throwaway cluster commits asynchronously (``synchronous_commit = off``, api/store/testing),
     and VACUUM marks a page all-visible only once its rows' commit hint bits can be set, that is once
-    the WAL writer has flushed the load's commits: a VACUUM at once after the load marked 0 of 23,196
+    the WAL writer has flushed the load's commits: a VACUUM at once after the load can mark none of the
     pages, one a second later all of them. Without the map every count visits the heap, and the
-    planner counts ``year=`` and ``grade=`` with a sequential scan (4.5-5 ms of PostgreSQL a request
-    instead of 0.55-0.85). A server that commits synchronously does not show this (measured). Returns
-    "all-visible pages / pages"; says so when the map never fills.
+    planner counts ``year=`` and ``grade=`` with a sequential scan (docs/performance.md). A server that
+    commits synchronously does not show this. Returns "all-visible pages / pages"; says so when the map
+    never fills.
     """
     row: tuple[int, int] | None = None
     for attempt in range(tries):

@@ -60,8 +60,7 @@ async def get_principal(
     """The caller of a bearer token (401 without one, or for a token kaoping does not know).
 
     On the event loop, not in a worker thread: the lookup is one indexed SELECT on the app's own
-    connection (:class:`api.store.tokens.TokenLookup`: ~10 µs on SQLite, one round trip on PostgreSQL),
-    cheaper than the hop to a thread and back.
+    connection (:class:`api.store.tokens.TokenLookup`), cheaper than the hop to a thread and back.
     """
     if credentials is None:
         raise NotAuthenticatedError("send Authorization: Bearer <token>", headers=_CHALLENGE)

@@ -1,7 +1,7 @@
 """A query-string model a route reads itself, as FastAPI reads ``Annotated[Model, Query()]``.
 
 Why: FastAPI resolves a query model field by field on every request (each field's annotation walked
-again); for ``GET /cases`` that and the dependency solver were a fifth to a third of a request's CPU
+again); for ``GET /cases`` that and the dependency solver are a large share of a request's CPU
 (docs/performance.md). A route that takes the ``Request`` and calls :meth:`QueryModel.read` gets the same
 model, or the same 422, for less.
 

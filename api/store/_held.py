@@ -1,9 +1,9 @@
 """Reads on the request path straight on a DBAPI connection the app keeps (the token lookup, the case list).
 
 Why not a session or an engine ``Connection``: SQLAlchemy's session, execution context and result
-objects cost about 1 ms of CPU per request (measured on PostgreSQL, ``GET /cases``), several times what
-the driver itself costs for the same statement. These reads are Core SELECTs compiled once, run with
-SQLAlchemy's own bind and result processors, so values come out exactly as through SQLAlchemy.
+objects cost several times what the driver itself costs for the same statement (docs/performance.md).
+These reads are Core SELECTs compiled once, run with SQLAlchemy's own bind and result processors, so
+values come out exactly as through SQLAlchemy.
 """
 
 from __future__ import annotations

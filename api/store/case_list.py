@@ -43,7 +43,7 @@ _SUMMARY_COLUMNS: tuple[Any, ...] = (
     col(CaseRow.grade),
 )
 _SUMMARY_KEYS = tuple(CaseSummary.model_fields)
-if len(_SUMMARY_KEYS) != len(_SUMMARY_COLUMNS):  # once, not per row (a strict zip: ~40 µs a page)
+if len(_SUMMARY_KEYS) != len(_SUMMARY_COLUMNS):  # checked once here, so the rows need no strict zip
     raise RuntimeError("the list's columns and CaseSummary's fields differ")
 
 
@@ -173,8 +173,8 @@ def list_cases(*, session: Session, principal: Principal, query: CaseQuery, coun
 class CaseList:
     """``GET /cases`` on a connection the app keeps: :func:`list_cases`'s statements, pages and errors.
 
-    Run through :mod:`api.store._held` instead of a session (about 0.6 instead of 1.3 ms of CPU for a first
-    page on PostgreSQL, and no pool checkout per request), so the route can afford the event loop.
+    Run through :mod:`api.store._held` instead of a session (half the CPU, and no pool checkout per
+    request: docs/performance.md), so the route can afford the event loop.
 
     Each shape's statements are compiled once for the engine's dialect. On PostgreSQL each statement
     reads in autocommit; on SQLite, in the driver's autocommit, so a page and the rare count of an empty

@@ -95,9 +95,9 @@ _BY_HASH = sqlalchemy.select(  # SQLAlchemy's: sqlmodel's select takes at most f
 class TokenLookup:
     """Authentication on the request path: one SELECT by token hash on a connection of its own.
 
-    Why not an ORM session: a session and query cost about 1 ms of CPU per request (measured on SQLite,
-    ``POST /evaluate``); the same indexed lookup straight on the driver costs about 10 µs, so it can run
-    on the event loop instead of hopping to a thread. There is no cache: every request reads
+    Why not an ORM session: a session and query cost many times what the same indexed lookup costs
+    straight on the driver (docs/performance.md), which is cheap enough to run on the event loop instead
+    of hopping to a thread. There is no cache: every request reads
     the row, so a revoked token is refused on the very next request, in every worker. The connection,
     its autocommit, and a lost one replaced: :class:`api.store._held.HeldConnection`.
     """

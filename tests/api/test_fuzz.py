@@ -1,4 +1,4 @@
-"""Fuzzing (issue 6): schemathesis against the app's own OpenAPI schema, every operation, in-process.
+"""Fuzzing: schemathesis against the app's own OpenAPI schema, every operation, in-process.
 
 Each operation is driven with schema-valid (positive) and schema-breaking (negative) requests under a
 finance-office token, and once more under every other role. Every response must be a non-5xx that its

@@ -1,4 +1,4 @@
-"""The request path of ``POST /evaluate`` made cheap (issue 5): lean token lookup, no thread hops, depth check.
+"""The request path of ``POST /evaluate`` kept cheap: lean token lookup, no thread hops, depth check.
 
 Runs on SQLite and on PostgreSQL, like the other API tests.
 """

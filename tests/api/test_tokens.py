@@ -1,4 +1,4 @@
-"""Bearer tokens (issue 6, "Tokens"): hashed at rest, compared in constant time, never logged.
+"""Bearer tokens: hashed at rest, compared in constant time, never logged.
 
 Also: a revoked token and every malformed ``Authorization`` header are 401s, never 500s. Runs on
 SQLite and on PostgreSQL, like the other API tests.

@@ -60,13 +60,12 @@ _CASE_QUERY = QueryModel(CaseQuery)
 
 
 # Written as an async route: the list is one indexed statement on the app's own connection
-# (CaseList, about 0.35 ms of CPU), which costs less on the event loop than the hop to a worker
-# thread. It reads its request itself (caller_of, QueryModel: the same checks, errors and OpenAPI as
-# the dependencies they replace, tested so) instead of through FastAPI's dependency solver, which was
-# a fifth to a third of the request's CPU (docs/performance.md). The caller is
-# checked before the query is read: without a valid token, 401, never the query's 422 (as before).
-# The page is built from plain columns in the shape of CasePage (tests check it against the model) and
-# written out directly.
+# (CaseList), which costs less on the event loop than the hop to a worker thread. It reads its request
+# itself (caller_of, QueryModel: the same checks, errors and OpenAPI as the dependencies they stand for,
+# tested so) instead of through FastAPI's dependency solver, a large share of the request's CPU
+# (docs/performance.md). The caller is checked before the query is read: without a valid token, 401,
+# never the query's 422 (as FastAPI orders the dependencies). The page is built from plain columns in
+# the shape of CasePage (tests check it against the model) and written out directly.
 @router.get("/cases", response_model=CasePage, openapi_extra=_CASE_QUERY.openapi(**BEARER))
 async def list_cases(request: Request) -> Response:
     """The cases this token may read, filtered, a page at a time in ``case_id`` order.
