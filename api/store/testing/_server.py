@@ -11,6 +11,8 @@ import shutil
 import signal
 import socket
 import stat
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,7 @@ HOST = "127.0.0.1"
 _MAX_SOCKET_DIR = 90
 _SHARED_TMP = Path("/tmp")  # noqa: S108 - Debian's /tmp (mode 1777), when the usual temp dir will not do
 
-WATCHDOG = """
+_WATCHDOG = """
 import os, shutil, signal, subprocess, sys
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 fd, pg_ctl, data, root, uid, gid = sys.argv[1:]
@@ -33,11 +35,7 @@ if os.path.exists(os.path.join(data, "postmaster.pid")):
                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **switch)
 shutil.rmtree(root, ignore_errors=True)
 """
-"""The watchdog's program (``python -c``); argv: fd pg_ctl data root uid gid (``-``: no user switch).
-
-It waits for end-of-file on a pipe whose only write end the owner holds, then stops the server and
-deletes its directory: the kernel closes the pipe however the owner dies.
-"""
+"""The watchdog's program (``python -c``); argv: fd pg_ctl data root uid gid (``-``: no user switch)."""
 
 
 @dataclass(frozen=True)
@@ -132,3 +130,50 @@ def kill_postmaster(data: Path) -> None:
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.kill(pid, signal.SIGKILL)
+
+
+class Watchdog:
+    """A process that stops the cluster and removes its directory if the owner dies without cleaning up.
+
+    It waits for end-of-file on a pipe whose only write end the owner holds; the kernel closes it however
+    the owner dies (SIGTERM, SIGKILL, the OOM killer). It runs in its own session, so Ctrl-C and CI
+    timeouts aimed at the owner miss it.
+    """
+
+    def __init__(self, programs: PgBinaries, data: Path, root: Path, runas: RunAs) -> None:
+        read_end, self._lifeline = os.pipe()
+        try:
+            uid = "-" if runas.uid is None else str(runas.uid)
+            gid = "-" if runas.gid is None else str(runas.gid)
+            command = [
+                sys.executable,
+                "-c",
+                _WATCHDOG,
+                str(read_end),
+                str(programs.pg_ctl),
+                str(data),
+                str(root),
+            ]
+            self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and program, no shell
+                [*command, uid, gid],
+                pass_fds=(read_end,),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd="/",
+                start_new_session=True,
+            )
+        except BaseException:
+            os.close(self._lifeline)
+            raise
+        finally:
+            os.close(read_end)
+
+    def stop(self) -> None:
+        """Close the pipe (the owner cleaned up: the watchdog finds nothing left to do) and wait for it."""
+        os.close(self._lifeline)
+        try:
+            self._process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()

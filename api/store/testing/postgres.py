@@ -1,28 +1,19 @@
-"""Throwaway PostgreSQL servers for tests and benchmarks.
+"""One throwaway PostgreSQL cluster: created, started, given a database, stopped and deleted.
 
-:func:`temporary_postgres` yields a SQLAlchemy URL (``postgresql+psycopg://...``) of an empty database:
-
-* ``KAOPING_TEST_POSTGRES_URL`` set -> that server is used as is (nothing is started or dropped; a
-  ``postgresql://`` URL is given the ``+psycopg`` driver).  Its users must then tolerate existing tables.
-* otherwise a private cluster is created with Debian's server binaries (``/usr/lib/postgresql/<v>/bin``,
-  else ``initdb``/``pg_ctl`` on PATH) in a temporary directory, started on a free TCP port on 127.0.0.1
-  (unix socket in the same temporary directory, ``fsync=off``), given a database ``kaoping_test`` owned by
-  the trust-authenticated superuser ``kaoping``, and stopped and deleted on exit -- also when start-up fails,
-  and (through a watchdog process) when the owning process is killed without cleaning up.
-  PostgreSQL refuses to run as root, so under root the cluster belongs to and runs as the unprivileged
-  ``postgres`` user (created by Debian's ``postgresql`` package; ``nobody`` as a fallback).
-* no server binaries -> :class:`PostgresUnavailableError` (the test suite turns it into a skip).
+The cluster lives in a temporary directory (data, server log, unix socket), listens on a free TCP port on
+127.0.0.1 with ``fsync=off``, and has one database owned by the trust-authenticated superuser ``kaoping``.
+It is stopped and deleted on :meth:`TemporaryPostgres.stop` -- also when start-up fails, and (through a
+watchdog process) when the owning process is killed without cleaning up. PostgreSQL refuses to run as
+root, so under root the cluster belongs to and runs as the unprivileged ``postgres`` user (created by
+Debian's ``postgresql`` package; ``nobody`` as a fallback).
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
-import re
 import shutil
 import subprocess
-import sys
 import time
 from typing import TYPE_CHECKING, Self
 
@@ -33,7 +24,6 @@ from api.store.testing import _server
 from api.store.testing._server import HOST, PgBinaries
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
     from types import TracebackType
 
@@ -47,16 +37,6 @@ COMMAND_TIMEOUT = 120.0  # seconds for initdb / pg_ctl stop
 
 class PostgresUnavailableError(RuntimeError):
     """No PostgreSQL server programs here, and no ``KAOPING_TEST_POSTGRES_URL`` to use instead."""
-
-
-def sqlalchemy_url(url: str) -> str:
-    """``postgresql://`` / ``postgres://`` -> ``postgresql+psycopg://`` (other drivers are left alone)."""
-    return re.sub(r"^postgres(?:ql)?://", "postgresql+psycopg://", url)
-
-
-def psycopg_conninfo(url: str) -> str:
-    """A SQLAlchemy ``postgresql+psycopg://`` URL as a libpq URI psycopg.connect() accepts."""
-    return re.sub(r"^postgresql\+\w+://", "postgresql://", url)
 
 
 class TemporaryPostgres:
@@ -74,8 +54,7 @@ class TemporaryPostgres:
         self.url: str | None = None
         self._binaries: PgBinaries | None = None
         self._runas = _server.current_account()
-        self._watchdog: subprocess.Popen[bytes] | None = None
-        self._lifeline: int | None = None  # write end of the watchdog's pipe
+        self._watchdog: _server.Watchdog | None = None
 
     # ---- lifecycle ----
 
@@ -98,7 +77,7 @@ class TemporaryPostgres:
         self.root = _server.make_root(self._runas)
         atexit.register(self.stop)
         try:
-            self._start_watchdog()
+            self._watchdog = _server.Watchdog(self._programs, self._data, self._root, self._runas)
             self._initdb()
             self._start_server()
             self._wait_until_ready()
@@ -125,7 +104,9 @@ class TemporaryPostgres:
                     _server.kill_postmaster(self._data)
         finally:
             shutil.rmtree(root, ignore_errors=True)
-            self._stop_watchdog()
+            if self._watchdog is not None:
+                self._watchdog.stop()
+                self._watchdog = None
             self.root = None
             self.port = None
             self.url = None
@@ -240,50 +221,6 @@ class TemporaryPostgres:
                     ) from error
                 time.sleep(0.1)
 
-    def _start_watchdog(self) -> None:
-        """Start a process that removes the cluster if this one dies without stop() (SIGTERM, SIGKILL).
-
-        It waits for end-of-file on a pipe whose only write end this process holds; the kernel closes it
-        however we die.  It runs in its own session, so Ctrl-C and CI timeouts aimed at us miss it.
-        """
-        read_end, self._lifeline = os.pipe()
-        try:
-            uid = "-" if self._runas.uid is None else str(self._runas.uid)
-            gid = "-" if self._runas.gid is None else str(self._runas.gid)
-            self._watchdog = subprocess.Popen(  # noqa: S603 - our own interpreter and program, no shell
-                [
-                    sys.executable,
-                    "-c",
-                    _server.WATCHDOG,
-                    str(read_end),
-                    str(self._programs.pg_ctl),
-                    str(self._data),
-                    str(self._root),
-                    uid,
-                    gid,
-                ],
-                pass_fds=(read_end,),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                cwd="/",
-                start_new_session=True,
-            )
-        finally:
-            os.close(read_end)
-
-    def _stop_watchdog(self) -> None:
-        if self._lifeline is not None:
-            os.close(self._lifeline)  # EOF: the watchdog finds nothing left to clean and exits
-            self._lifeline = None
-        if self._watchdog is not None:
-            try:
-                self._watchdog.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self._watchdog.kill()
-                self._watchdog.wait()
-            self._watchdog = None
-
     def _create_database(self) -> None:
         with psycopg.connect(self._conninfo("postgres"), autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.database)))
@@ -338,16 +275,3 @@ class TemporaryPostgres:
         except OSError:
             return "(no server log)"
         return "\n".join(text.splitlines()[-lines:])
-
-
-@contextlib.contextmanager
-def temporary_postgres(database: str = DEFAULT_DATABASE) -> Iterator[str]:
-    """Yield the SQLAlchemy URL of a throwaway PostgreSQL database (see the module docstring)."""
-    external = os.environ.get(URL_ENV, "").strip()
-    if external:
-        yield sqlalchemy_url(external)
-        return
-    with TemporaryPostgres(database) as cluster:
-        if cluster.url is None:  # pragma: no cover - start() sets it or raises
-            raise RuntimeError("the cluster started without a URL")
-        yield cluster.url
