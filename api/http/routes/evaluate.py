@@ -25,7 +25,7 @@ async def evaluate(data: JsonBody, _caller: AnyRole) -> Response:
     The engine builds the decision in the contract's shape (tests check it against ``Decision``), so
     it is written out directly instead of being validated a second time on the way out.
 
-    ``async`` on purpose: the decision is pure CPU, and short, behind the engine's process-wide lock,
+    ``async`` on purpose: the decision is pure CPU (under 1 ms) behind the engine's process-wide lock,
     so a worker thread adds a hop and buys no parallelism; it runs inline on the event loop (scale out
     with ``kaoping serve --workers``).
     """
