@@ -1,4 +1,4 @@
-"""The parties of the API (issue 4 "Roles"); a leaf module, so the CLI can list them cheaply."""
+"""The parties of the API and which may do what; a leaf module, so the CLI can list them cheaply."""
 
 from __future__ import annotations
 

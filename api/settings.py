@@ -31,8 +31,8 @@ class Settings(BaseSettings):
     district_bureau: str = Field(default="闵行区财政局", description="addressee of referral letters")
     max_body_bytes: int = Field(default=1_048_576, description="largest request body the API accepts")
     # 1,000: twenty pages of 50, more than a town office's cases in a year, so the usual filtered
-    # lists (a year, an agency) get exact totals; counting 1,000 index entries is well under a
-    # millisecond, where an exact count of 100,000 cases took 12-90 ms per request (docs/performance.md).
+    # lists (a year, an agency) get exact totals, while a count stops after that many index entries
+    # however many cases match (the cost of an exact count: docs/performance.md).
     list_count_cap: int = Field(
         default=1_000,
         ge=1,

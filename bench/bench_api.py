@@ -1,4 +1,4 @@
-"""HTTP throughput of ``POST /api/v1/evaluate`` against ``kaoping serve --workers 2`` (issue 5).
+"""HTTP throughput of ``POST /api/v1/evaluate`` against ``kaoping serve --workers 2``.
 
 Starts ``kaoping serve`` on a SQLite file in a temporary directory and a free port, creates a
 ``finance_office`` token with ``kaoping token create``, waits for ``/api/v1/healthz``, checks one request

@@ -1,4 +1,4 @@
-"""End-to-end batch throughput and memory of ``kaoping evaluate --jsonl`` (issue 5).
+"""End-to-end batch throughput and memory of ``kaoping evaluate --jsonl``.
 
 Writes N generated cases as JSON Lines, runs the real console command on them, checks one output line
 per input line, and prints cases/s (process start-up included) and the peak RSS of the child, once per

@@ -1,9 +1,9 @@
-"""``GET /api/v1/cases`` with 100,000 stored cases on PostgreSQL (issue 5: p99 <= 100 ms).
+"""``GET /api/v1/cases`` with 100,000 stored cases on PostgreSQL (target: p99 <= 100 ms).
 
-1. A throwaway PostgreSQL (``tests.support.postgres.temporary_postgres``; or KAOPING_TEST_POSTGRES_URL),
+1. A throwaway PostgreSQL (``api.store.testing.temporary_postgres``; or KAOPING_TEST_POSTGRES_URL),
    migrated with ``kaoping db upgrade``.
-2. N generated cases (``bench.generate``, default 100,000) stored with COPY exactly as ``crud.create_case``
-   and ``decisions.create_decision`` leave them: the body as JSON, the filter columns (year of
+2. N generated cases (``bench.generate``, default 100,000) stored with COPY exactly as ``api.store.cases.create_case``
+   and ``api.store.decisions.create_decision`` leave them: the body as JSON, the filter columns (year of
    ``commissioned_on``, agency credit code, project unit), one ``case_members`` row per panel member id,
    and the latest-decision columns (eligibility, assessment, fee, grade; from bench/oracle.py, which
    bench_engine checks against the engine; from the engine where chinese-calendar lacks the year; NULL,
@@ -20,7 +20,7 @@
    but not held to the target: ``offset=90000`` (paging the old way) and ``count=exact`` (a report's
    exact total of 99,000 cases).
 4. ``EXPLAIN (ANALYZE, BUFFERS)`` of the statements the list runs (the page, and the capped count
-   where the page does not settle the total), captured from ``api.crud.list_cases`` itself, for every
+   where the page does not settle the total), captured from ``api.store.case_list.list_cases`` itself, for every
    mix (``--no-explain`` to skip).
 
 Exit status: 0 when every target mix has p99 <= 100 ms under wrk, 2 when one does not, 1 when wrk saw
@@ -51,6 +51,7 @@ from typing import Any
 
 import psycopg
 
+from api.store.testing import PostgresUnavailableError, psycopg_conninfo, temporary_postgres
 from bench._serve import (
     ROOT,
     WrkResult,
@@ -69,7 +70,6 @@ from bench.generate import cases as generate_cases
 from bench.oracle import decide as oracle_decide
 from engine._types import CREDIT_CODE_ALPHABET, credit_code_check_character
 from engine.errors import CaseError
-from tests.support.postgres import psycopg_conninfo, temporary_postgres
 
 TARGET_P99_MS = 100.0
 COMPARISON = "(comparison)"
@@ -198,13 +198,13 @@ def load(conninfo: str, n: int, batch: int = 10_000) -> dict[str, Any]:
 def settle(conn: psycopg.Connection[Any], tries: int = 30) -> str:
     """``VACUUM (ANALYZE)`` until the visibility map covers ``cases``, as autovacuum leaves a table at rest.
 
-    The throwaway cluster commits asynchronously (``synchronous_commit = off``, tests/support/postgres.py),
+    The throwaway cluster commits asynchronously (``synchronous_commit = off``, api/store/testing),
     and VACUUM marks a page all-visible only once its rows' commit hint bits can be set, that is once
-    the WAL writer has flushed the load's commits: a VACUUM at once after the load marked 0 of 23,196
+    the WAL writer has flushed the load's commits: a VACUUM at once after the load can mark none of the
     pages, one a second later all of them. Without the map every count visits the heap, and the
-    planner counts ``year=`` and ``grade=`` with a sequential scan (4.5-5 ms of PostgreSQL a request
-    instead of 0.55-0.85). A server that commits synchronously does not show this (measured). Returns
-    "all-visible pages / pages"; says so when the map never fills.
+    planner counts ``year=`` and ``grade=`` with a sequential scan (docs/performance.md). A server that
+    commits synchronously does not show this. Returns "all-visible pages / pages"; says so when the map
+    never fills.
     """
     row: tuple[int, int] | None = None
     for attempt in range(tries):
@@ -239,13 +239,13 @@ def mixes(info: dict[str, Any], n: int) -> list[tuple[str, str]]:
 
 
 def explain(url: str, paths: list[tuple[str, str]]) -> list[str]:
-    """EXPLAIN (ANALYZE, BUFFERS) of the statements api.crud.list_cases runs for each query string."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the statements api.store.case_list.list_cases runs for each query string."""
     from sqlalchemy import event  # noqa: PLC0415
 
-    from api import crud, db  # noqa: PLC0415
-    from api.auth import Principal  # noqa: PLC0415
-    from api.schemas import CaseQuery  # noqa: PLC0415
     from api.settings import Settings  # noqa: PLC0415
+    from api.store import case_list, db  # noqa: PLC0415
+    from api.store.access import Principal  # noqa: PLC0415
+    from api.store.schemas import CaseQuery  # noqa: PLC0415
 
     engine = db.make_engine(url)
     captured: list[tuple[str, Any]] = []
@@ -266,7 +266,7 @@ def explain(url: str, paths: list[tuple[str, str]]) -> list[str]:
             event.listen(engine, "before_cursor_execute", capture)
             try:
                 with db.new_session(engine) as session:
-                    crud.list_cases(session=session, principal=principal, query=query, count_cap=cap)
+                    case_list.list_cases(session=session, principal=principal, query=query, count_cap=cap)
             finally:
                 event.remove(engine, "before_cursor_execute", capture)
             out.append(f"--- {name}: {path}")
@@ -447,4 +447,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except PostgresUnavailableError as exc:
+        sys.exit(f"bench_cases_pg: {exc}")

@@ -1,4 +1,4 @@
-"""Median milliseconds per memo of each kind (issue 3: target ≤ 20 ms; docxtpl alone took about 47 ms).
+"""Median milliseconds per memo of each kind (target: ≤ 20 ms).
 
 Run: ``.venv/bin/python bench/bench_memos.py [--runs 50]``. Decisions are computed once (the benchmark
 measures memo rendering, not the engine); the first render of each template (read, lint, compile) is

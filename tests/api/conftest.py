@@ -15,9 +15,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from starlette.exceptions import StarletteDeprecationWarning
 
-from api import crud, db
-from api.main import create_app
+from api.http.app import create_app
 from api.settings import Settings
+from api.store import db
+from api.store.tokens import create_token
 from tests.support.fixtures import postgres_url  # noqa: F401 - the session fixture the PostgreSQL runs use
 
 with warnings.catch_warnings():
@@ -114,7 +115,7 @@ def make_token(url: str, role: str, *, expert_id: str | None = None, unit_name: 
     engine = db.make_engine(url)
     try:
         with db.new_session(engine) as session:
-            return crud.create_token(session=session, role=role, expert_id=expert_id, unit_name=unit_name)
+            return create_token(session=session, role=role, expert_id=expert_id, unit_name=unit_name)
     finally:
         engine.dispose()
 

@@ -9,10 +9,10 @@ import json
 import pytest
 from sqlalchemy import text
 
-from api import backup, db
-from api.commands import db as db_command
-from api.main import create_app
+from api.cli import db as db_command
+from api.http.app import create_app
 from api.settings import Settings
+from api.store import backup, db
 from tests.api.conftest import V1, TestClient, create_case, example, fresh_database, make_token, unique
 from tests.api.test_registries import new_credit_code, register
 from tests.api.test_templates import docx_with, upload

@@ -1,4 +1,4 @@
-"""The bad-input catalogue (issue 6): every bad request is a clear 4xx that names the field and stores nothing.
+"""The bad-input catalogue: every bad request is a clear 4xx that names the field and stores nothing.
 
 The requests are data, in ``bad_input_catalogue.yaml`` beside this file (its header says how an entry
 reads). Each runs against a database holding one stored case, one decision and a registered agency, on

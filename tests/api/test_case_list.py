@@ -11,18 +11,18 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-import orjson
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from api import crud, db
-from api.auth import Principal
-from api.crud import CaseList
-from api.routes import cases as cases_routes
-from api.schemas import CasePage, CaseQuery
+from api import jsonio
+from api.http.routes import cases as cases_routes
 from api.settings import Settings
+from api.store import case_list, db
+from api.store.access import Principal
+from api.store.case_list import CaseList
+from api.store.schemas import CasePage, CaseQuery
 from tests.api.conftest import UNIT, V1, TestClient, create_case, example
 
 if TYPE_CHECKING:
@@ -233,7 +233,7 @@ def held(migrated: str) -> Iterator[tuple[Any, CaseList]]:
 
 def test_the_held_list_gives_the_sqlalchemy_pages(client, office, stored, held):
     """CaseList (the route's path: the driver with SQLAlchemy's processors) gives the very page that
-    crud.list_cases gives through a session, value for value (types and time zones too: repr) and byte
+    case_list.list_cases gives through a session, value for value (types and time zones too: repr) and byte
     for byte as the route writes it, for each role and every kind of query."""
     decided = next(c for c in page(client, office, limit=500)["items"] if c["case_id"] == "L-1")
     principals = [
@@ -265,10 +265,10 @@ def test_the_held_list_gives_the_sqlalchemy_pages(client, office, stored, held):
         for params in queries:
             query = CaseQuery.model_validate(params)
             with db.new_session(engine) as session:
-                want = crud.list_cases(session=session, principal=principal, query=query, count_cap=CAP)
+                want = case_list.list_cases(session=session, principal=principal, query=query, count_cap=CAP)
             got = lists.page(principal=principal, query=query, count_cap=CAP)
             assert repr(got) == repr(want), (principal.role, params)
-            assert orjson.dumps(got, option=orjson.OPT_UTC_Z) == orjson.dumps(want, option=orjson.OPT_UTC_Z)
+            assert jsonio.encode(got) == jsonio.encode(want)
     assert lists.page(principal=principals[0], query=CaseQuery(), count_cap=CAP)["items"]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api import db
+from api.store import db
 from tests.api.conftest import EXAMPLE, V1
 
 TOKEN = re.compile(r"^kp_[A-Za-z0-9_-]{43}\n$")

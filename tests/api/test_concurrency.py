@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from api.main import create_app
+from api.http.app import create_app
 from tests.api.conftest import V1, TestClient, create_case, example, make_token, unique
 
 WORKERS = 4

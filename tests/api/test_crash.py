@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.jsondoc import canonical_hash, plain
+from api.store.jsondoc import canonical_hash, plain
 from engine import evaluate
 from tests.api.conftest import V1, example, make_token, unique
 

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from sqlalchemy import text
 
-from api import db
+from api.store import db
 from tests.api.conftest import V1, create_case, example, unique
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.deps import get_principal
-from api.main import create_app
+from api.http.app import create_app
+from api.http.deps import get_principal
 from tests.api.conftest import V1, TestClient, create_case, example, unique
 
 JSON = {"Content-Type": "application/json"}

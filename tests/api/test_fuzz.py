@@ -1,4 +1,4 @@
-"""Fuzzing (issue 6): schemathesis against the app's own OpenAPI schema, every operation, in-process.
+"""Fuzzing: schemathesis against the app's own OpenAPI schema, every operation, in-process.
 
 Each operation is driven with schema-valid (positive) and schema-breaking (negative) requests under a
 finance-office token, and once more under every other role. Every response must be a non-5xx that its
@@ -28,8 +28,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-import api.routes
-from api.main import API_PREFIX, create_app
+import api.http.routes
+from api.http import API_PREFIX
+from api.http.app import create_app
 from api.settings import Settings
 from tests.api.conftest import AGENCY, EXAMPLE, V1, TestClient, create_case, example
 
@@ -61,10 +62,10 @@ OPERATIONS = _operations()
 
 
 def test_the_fuzzer_sees_every_route() -> None:
-    """No route of any router in ``api.routes`` is left out of the schema (and so out of the fuzzing)."""
+    """No route of any router in ``api.http.routes`` is left out of the schema (and so out of the fuzzing)."""
     served = set()
-    for info in pkgutil.iter_modules(api.routes.__path__):
-        router = getattr(importlib.import_module(f"api.routes.{info.name}"), "router", None)
+    for info in pkgutil.iter_modules(api.http.routes.__path__):
+        router = getattr(importlib.import_module(f"api.http.routes.{info.name}"), "router", None)
         for route in getattr(router, "routes", ()):
             if isinstance(route, APIRoute):
                 served |= {(method, V1 + route.path) for method in route.methods}

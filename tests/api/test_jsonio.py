@@ -1,10 +1,12 @@
-"""JSON in (api/jsonio.py): msgspec's reading is the standard library's, exact decimals included."""
+"""JSON in and out (api/jsonio.py): msgspec reads and writes what the standard library would, exact decimals included."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -80,3 +82,40 @@ def test_any_document_reads_as_the_standard_library_reads_it(document: Any) -> N
     """Generated JSON (numbers written every legal way) reads to the same typed values."""
     text = _write(document).encode()
     assert _typed(jsonio.loads(text)) == _typed(_stdlib(text))
+
+
+_PLAIN = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+)
+
+
+@given(_PLAIN)
+def test_written_bytes_are_the_standard_librarys(value: Any) -> None:
+    """Decisions and errors: UTF-8 as is (no \\u escapes beyond JSON's), keys in their order, no spaces."""
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    assert jsonio.encode(value) == expected
+    assert jsonio.dumps(value) == expected.decode()
+
+
+@given(_PLAIN)
+def test_canonical_bytes_are_the_standard_librarys_sorted(value: Any) -> None:
+    """What is hashed (input and output hashes of stored decisions) keeps its bytes: keys sorted by code point."""
+    expected = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    assert jsonio.canonical(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        (datetime(2024, 7, 1, 8, 30, tzinfo=UTC), "2024-07-01T08:30:00Z"),
+        (datetime(2024, 7, 1, 8, 30, 0, 120000, tzinfo=ZoneInfo("UTC")), "2024-07-01T08:30:00.120000Z"),
+        (
+            datetime(2024, 7, 1, 8, 30, 0, 1, tzinfo=timezone(timedelta(hours=8))),
+            "2024-07-01T08:30:00.000001+08:00",
+        ),
+    ],
+)
+def test_times_are_iso_with_z_for_utc(moment: datetime, text: str) -> None:
+    """The case list's updated_at: ISO 8601, UTC written Z, microseconds only when there are some."""
+    assert jsonio.encode({"at": moment}) == f'{{"at":"{text}"}}'.encode()

@@ -5,13 +5,23 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from api import db
-from api.main import create_app
+from api.http.app import create_app
 from api.settings import Settings
-from api.tables import METADATA
+from api.store import db
+from api.store.tables import METADATA
 from tests.api.conftest import TestClient
+
+
+def test_the_migrations_have_a_single_head():
+    """One line of history: every revision but the first has one parent, and one revision is the newest."""
+    scripts = ScriptDirectory.from_config(db.alembic_config())
+    assert scripts.get_heads() == [db.head_revision()]
+    revisions = list(scripts.walk_revisions())
+    assert [r for r in revisions if r.down_revision is None] == [revisions[-1]]
+    assert all(isinstance(r.down_revision, str) for r in revisions[:-1])  # no merge revisions
 
 
 def test_the_migrated_database_matches_the_tables(migrated):

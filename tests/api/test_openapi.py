@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import api
+import api.http
 from tests.api.conftest import EXAMPLE, V1
 
 OPERATIONS = {
@@ -79,6 +79,6 @@ def test_request_and_response_schemas_are_the_contract_models(client):
 
 
 def test_the_packaged_example_is_the_repository_example():
-    """api/examples ships a copy of examples/QB-2024-007.case.json for the installed package."""
-    packaged = Path(api.__file__).parent / "examples" / "QB-2024-007.case.json"
+    """api/http/examples ships a copy of examples/QB-2024-007.case.json for the installed package."""
+    packaged = Path(api.http.__file__).parent / "examples" / "QB-2024-007.case.json"
     assert json.loads(packaged.read_text("utf-8")) == EXAMPLE

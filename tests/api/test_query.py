@@ -8,10 +8,11 @@ the one FastAPI writes for the dependencies.
 
 from __future__ import annotations
 
+import collections
 import enum
 import inspect
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -20,17 +21,17 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
-from api import main
-from api._http import make_router
-from api._query import QueryModel
-from api.auth import EVERYONE, OFFICE, Principal
-from api.deps import AnyRole, FinanceOffice, caller_of
-from api.main import create_app
-from api.routes import cases as cases_routes
-from api.routes._common import PROTECTED
-from api.schemas import CasePage, CaseQuery
+from api.http.app import create_app, operation_id
+from api.http.deps import AnyRole, FinanceOffice, caller_of
+from api.http.query import QueryModel
+from api.http.routes import cases as cases_routes
+from api.http.routes._common import PROTECTED
+from api.http.routing import make_router
+from api.roles import EVERYONE, OFFICE
+from api.store.access import Principal
+from api.store.schemas import CasePage, CaseQuery
 from tests.api.conftest import V1
 
 if TYPE_CHECKING:
@@ -161,6 +162,57 @@ def test_a_model_with_list_fields_or_aliases_is_refused(model: type[BaseModel]) 
         QueryModel(model)
 
 
+_MANY = [
+    list[str],
+    set[str],
+    frozenset[str],
+    tuple[str, ...],
+    Sequence[str],
+    collections.deque[str],
+    list[str] | None,
+    Annotated[list[str], Field(max_length=3)] | None,
+]
+_ONE = [
+    str,
+    str | None,
+    int | None,
+    bool,
+    Literal["a", "b"] | None,
+    Annotated[str, Field(max_length=3)] | None,
+]
+
+
+def _read_by_fastapi(model: type[BaseModel], query: str) -> Any:
+    """The ``ids`` FastAPI reads for ``Annotated[model, Query()]`` from ``query``."""
+
+    async def endpoint(given: BaseModel) -> Any:
+        return given.model_dump(mode="json")
+
+    endpoint.__annotations__["given"] = Annotated[model, Query()]  # the model itself, not a name to resolve
+    app = FastAPI()
+    app.get("/")(endpoint)
+    with TestClient(app) as client:
+        return client.get(f"/?{query}").json()["ids"]
+
+
+@pytest.mark.parametrize("annotation", _MANY, ids=str)
+def test_a_field_fastapi_reads_as_a_list_is_refused(annotation: Any) -> None:
+    """Every field FastAPI reads with getlist (all of a repeated name) is one QueryModel refuses."""
+    model = create_model("_Many", ids=(annotation, ...))
+    assert sorted(_read_by_fastapi(model, "ids=a&ids=b")) == ["a", "b"]
+    with pytest.raises(TypeError, match="single values only"):
+        QueryModel(model)
+
+
+@pytest.mark.parametrize("annotation", _ONE, ids=str)
+def test_a_field_fastapi_reads_as_one_value_is_read(annotation: Any) -> None:
+    """A single-value field: FastAPI takes the last of a repeated name, and so does QueryModel."""
+    model = create_model("_One", ids=(annotation, ...))
+    value = "b" if annotation is not bool and "int" not in str(annotation) else "1"
+    assert _read_by_fastapi(model, f"ids=a&ids={value}") == _read_by_fastapi(model, f"ids={value}")
+    QueryModel(model)
+
+
 class _Colour(enum.Enum):
     RED = "red"
 
@@ -260,7 +312,7 @@ def test_the_list_documents_what_the_dependencies_documented(client: TestClient)
     async def list_cases(query: Annotated[CaseQuery, Query()], caller: AnyRole) -> None:
         """Only declared."""
 
-    reference = FastAPI(generate_unique_id_function=main._operation_id, separate_input_output_schemas=False)
+    reference = FastAPI(generate_unique_id_function=operation_id, separate_input_output_schemas=False)
     reference.include_router(router, prefix=V1)
 
     expected = reference.openapi()["paths"][f"{V1}/cases"]["get"]

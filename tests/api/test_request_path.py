@@ -1,4 +1,4 @@
-"""The request path of ``POST /evaluate`` made cheap (issue 5): lean token lookup, no thread hops, depth check.
+"""The request path of ``POST /evaluate`` kept cheap: lean token lookup, no thread hops, depth check.
 
 Runs on SQLite and on PostgreSQL, like the other API tests.
 """
@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
-from api import db
-from api.auth import TokenLookup
-from api.deps import get_principal
-from api.jsondoc import MAX_DEPTH, depth
-from api.routes.evaluate import evaluate
+from api.http.deps import get_principal
+from api.http.routes.evaluate import evaluate
+from api.http.routing import MAX_DEPTH, depth
+from api.store import db
+from api.store.tokens import TokenLookup
 from tests.api.conftest import EXAMPLE, V1, TestClient, make_token
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.main import create_app
+from api.http.app import create_app
 from tests.api.conftest import V1, TestClient, create_case, example, unique
 
 

@@ -1,4 +1,4 @@
-"""Bearer tokens (issue 6, "Tokens"): hashed at rest, compared in constant time, never logged.
+"""Bearer tokens: hashed at rest, compared in constant time, never logged.
 
 Also: a revoked token and every malformed ``Authorization`` header are 401s, never 500s. Runs on
 SQLite and on PostgreSQL, like the other API tests.
@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy import inspect as sa_inspect
 
-import api.auth
-from api import db
+import api.store.tokens
+from api.store import db
 from tests.api.conftest import V1, TestClient, make_token
 from tests.api.test_cli import TOKEN, env, kaoping  # noqa: F401 - `env` is the CLI tests' fixture
 
@@ -66,7 +66,7 @@ def test_tokens_are_stored_as_their_sha256_only(client: TestClient, migrated: st
     assert all(len(h) == 64 and set(h) <= set("0123456789abcdef") for h in hashes)
     stored = _every_stored_value(raw)
     assert token not in stored
-    assert token.removeprefix(api.auth.TOKEN_PREFIX) not in stored
+    assert token.removeprefix(api.store.tokens.TOKEN_PREFIX) not in stored
 
 
 def test_the_stored_hash_is_not_itself_a_token(client: TestClient, migrated: str) -> None:
@@ -82,13 +82,13 @@ def test_the_stored_hash_is_not_itself_a_token(client: TestClient, migrated: str
 def test_tokens_are_looked_up_by_hash_and_compared_with_compare_digest() -> None:
     """The clear token is only hashed; the hash selects the row and is compared with
     :func:`hmac.compare_digest`, never with ``==`` on the token."""
-    source = inspect.getsource(api.auth.TokenLookup.principal)
+    source = inspect.getsource(api.store.tokens.TokenLookup.principal)
     assert "hash_token(token)" in source
     assert "_principal(" in source
     assert "== token" not in source
     assert "token ==" not in source
-    assert str(api.auth._BY_HASH).endswith("WHERE tokens.token_hash = :digest")
-    assert "hmac.compare_digest(token_hash, digest)" in inspect.getsource(api.auth._principal)
+    assert str(api.store.tokens._BY_HASH).endswith("WHERE tokens.token_hash = :digest")
+    assert "hmac.compare_digest(token_hash, digest)" in inspect.getsource(api.store.tokens._principal)
 
 
 def test_authentication_calls_compare_digest(
@@ -103,7 +103,7 @@ def test_authentication_calls_compare_digest(
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(api.auth.hmac, "compare_digest", spy)
+    monkeypatch.setattr(api.store.tokens.hmac, "compare_digest", spy)
     assert client.get(f"{V1}/cases", headers=bearer(token)).status_code == 200
     digest = hashlib.sha256(token.encode()).hexdigest()
     assert (digest, digest) in calls
@@ -111,11 +111,13 @@ def test_authentication_calls_compare_digest(
 
 def _same_length_wrong(token: str) -> list[str]:
     last = "A" if token[-1] != "A" else "B"
-    first = token[len(api.auth.TOKEN_PREFIX)]
+    first = token[len(api.store.tokens.TOKEN_PREFIX)]
     first = "A" if first != "A" else "B"
     return [
         token[:-1] + last,  # differs in the last character only
-        api.auth.TOKEN_PREFIX + first + token[len(api.auth.TOKEN_PREFIX) + 1 :],  # in the first
+        api.store.tokens.TOKEN_PREFIX
+        + first
+        + token[len(api.store.tokens.TOKEN_PREFIX) + 1 :],  # in the first
         token.swapcase(),  # in case only
     ]
 
@@ -210,7 +212,7 @@ def test_a_revoked_token_is_401(client: TestClient, migrated: str, raw: Engine) 
     assert response.json() == {"detail": "unknown or revoked token"}
     assert client.post(f"{V1}/evaluate", json={}, headers=bearer(token)).status_code == 401
     engine = db.make_engine(migrated)
-    lookup = api.auth.TokenLookup(engine)
+    lookup = api.store.tokens.TokenLookup(engine)
     try:
         assert lookup.principal(token) is None
     finally:

@@ -142,7 +142,7 @@ def test_jsonl_batch_in_worker_processes_writes_the_same_bytes_in_order() -> Non
 
 def test_a_worker_that_dies_stops_the_batch_with_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker killed mid-batch (here: it exits on one line) ends the batch with KaopingError, not a hang."""
-    from api.commands import evaluate as command  # noqa: PLC0415 - the module under test, in-process
+    from api.cli import evaluate as command  # noqa: PLC0415 - the module under test, in-process
 
     decide = command.decide_line
 
@@ -166,7 +166,7 @@ def test_a_worker_that_dies_stops_the_batch_with_a_clear_error(monkeypatch: pyte
 def test_jobs_auto_uses_every_cpu_for_a_large_file_and_one_process_otherwise(tmp_path: Path) -> None:
     """A file of 1 MiB or more gets a worker per CPU; a smaller file, a pipe or what is left of a
     large file under 1 MiB is decided in this process, line by line."""
-    from api.commands.evaluate import AUTO_PARALLEL_BYTES, auto_jobs  # noqa: PLC0415 - unit under test
+    from api.cli.evaluate import AUTO_PARALLEL_BYTES, auto_jobs  # noqa: PLC0415 - unit under test
 
     big, small = tmp_path / "big.jsonl", tmp_path / "small.jsonl"
     big.write_bytes(b"\n" * AUTO_PARALLEL_BYTES)

@@ -18,6 +18,8 @@ import pypdf
 import pytest
 import sqlalchemy
 
+from api.store import testing
+from api.store.testing import _server
 from tests.support import postgres, system
 from tests.support.postgres import TemporaryPostgres, psycopg_conninfo, sqlalchemy_url, temporary_postgres
 from tests.support.system import (
@@ -90,8 +92,24 @@ def test_postgres_skips_without_server_binaries(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.delenv(REQUIRE_ENV, raising=False)
     monkeypatch.delenv(postgres.URL_ENV, raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(postgres, "DEBIAN_PG_ROOT", tmp_path)
+    monkeypatch.setattr(_server, "DEBIAN_PG_ROOT", tmp_path)
     with pytest.raises(pytest.skip.Exception, match="initdb, pg_ctl"), temporary_postgres():
+        pass
+    with pytest.raises(pytest.skip.Exception, match="initdb, pg_ctl"):
+        TemporaryPostgres().start()
+
+
+def test_the_product_helper_raises_without_server_binaries(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """api.store.testing knows nothing of pytest: the benchmarks get an error they can report."""
+    monkeypatch.delenv(postgres.URL_ENV, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(_server, "DEBIAN_PG_ROOT", tmp_path)
+    with (
+        pytest.raises(testing.PostgresUnavailableError, match="initdb, pg_ctl"),
+        testing.temporary_postgres(),
+    ):
         pass
 
 
@@ -184,7 +202,7 @@ def test_failed_start_cleans_up(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_cluster_is_removed_when_its_owner_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
     """A SIGKILLed test run (CI timeout, OOM) must not leave a server running: the watchdog stops it."""
     monkeypatch.delenv(postgres.URL_ENV, raising=False)
-    if postgres.find_pg_binaries() is None:
+    if _server.find_pg_binaries() is None:
         system.missing_dependency("PostgreSQL server binaries (initdb, pg_ctl) not found")
     owner_code = (
         "import sys, time\n"

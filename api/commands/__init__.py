@@ -1,1 +1,0 @@
-"""Sub-commands of the ``kaoping`` CLI, one module each."""

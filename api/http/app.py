@@ -1,0 +1,80 @@
+"""The FastAPI application: ``create_app(settings)`` with every router under ``/api/v1``."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI
+
+from api.http import API_PREFIX, handlers
+from api.http.middleware import BodyLimitMiddleware
+from api.http.routes import (
+    audit,
+    cases,
+    decisions,
+    evaluate,
+    health,
+    registries,
+    rulebook,
+    scores,
+    templates,
+)
+from api.settings import Settings, get_settings
+from api.store import db
+from api.store.case_list import CaseList
+from api.store.tokens import TokenLookup
+from engine import start
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from fastapi.routing import APIRoute
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids for generated clients: ``<tag>-<function name>``."""
+    return f"{route.tags[0]}-{route.name}"
+
+
+def _version() -> str:
+    try:
+        return version("kaoping")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
+        return "0"
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    start()  # register every rule version's durable_rules ruleset now, in one thread (adapter rule 3)
+    db.check_schema(app.state.engine)
+    yield
+    app.state.tokens.close()
+    app.state.cases.close()
+    app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new application on ``settings`` (default: the process's settings); its database must be migrated."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="kaoping 考评",
+        summary="Review of third-party budget-performance evaluation commissions (七宝镇财政所)",
+        version=_version(),
+        lifespan=_lifespan,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        generate_unique_id_function=operation_id,
+        separate_input_output_schemas=False,
+    )
+    app.state.settings = settings
+    app.state.engine = db.make_engine(settings.effective_database_url)
+    app.state.tokens = TokenLookup(app.state.engine)  # connects on the first request
+    app.state.cases = CaseList(app.state.engine)  # likewise, on the first GET /cases
+    for module in (health, evaluate, cases, scores, decisions, registries, rulebook, audit, templates):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    handlers.install(app)
+    return app

@@ -1,0 +1,117 @@
+"""What routes declare they need, by type: the session, the settings, the caller, the raw JSON body.
+
+The token lookup and the case list read on connections the app keeps (``app.state.tokens`` and
+``app.state.cases``), not through a session. ``GET /cases`` reads its request itself and asks
+:func:`caller_of` for the caller (the same checks as the ``AnyRole``... dependencies).
+"""
+
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api.errors import NotAuthenticatedError
+from api.http.routing import json_body
+from api.roles import EVERYONE, OFFICE, READ_ALL, SCORERS
+from api.settings import Settings
+from api.store.access import Principal, require_role
+from api.store.db import new_session
+from api.store.tokens import TokenLookup
+from engine.memos import OfficeInfo
+
+_bearer = HTTPBearer(
+    auto_error=False, description="a token from `kaoping token create --role ...`", scheme_name="token"
+)
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+BEARER: dict[str, Any] = {"security": [{_bearer.scheme_name: []}]}
+"""``openapi_extra`` of a route that calls :func:`caller_of`: what a ``Depends`` on the token documents
+(the scheme itself is in the document's components because the other routes declare the dependency)."""
+
+
+async def get_settings_dep(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_engine(request: Request) -> Engine:
+    """The app's database engine."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+async def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> AsyncIterator[Session]:
+    """A session for the request; whatever it did not commit is rolled back.
+
+    Opening a session does no I/O, and closing one only returns its connection, so this runs on the
+    event loop: the routes (sync ``def``) use it in their worker thread, one thread at a time.
+    """
+    with new_session(engine) as session:
+        yield session
+
+
+async def get_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller of a bearer token (401 without one, or for a token kaoping does not know).
+
+    On the event loop, not in a worker thread: the lookup is one indexed SELECT on the app's own
+    connection (:class:`api.store.tokens.TokenLookup`), cheaper than the hop to a thread and back.
+    """
+    if credentials is None:
+        raise NotAuthenticatedError("send Authorization: Bearer <token>", headers=_CHALLENGE)
+    tokens: TokenLookup = request.app.state.tokens
+    principal = tokens.principal(credentials.credentials)
+    if principal is None:
+        raise NotAuthenticatedError("unknown or revoked token", headers=_CHALLENGE)
+    return principal
+
+
+async def caller_of(request: Request, roles: frozenset[str]) -> Principal:
+    """The caller, for a route that reads its request itself (``GET /cases``): as ``Depends(_roles(roles))``.
+
+    The same steps (``HTTPBearer``'s parsing, :func:`get_principal`, :func:`require_role`), so the same
+    401 and 403; document the route with ``openapi_extra=`` :data:`BEARER` for the security scheme.
+    Being called, not declared, it is out of reach of ``app.dependency_overrides``.
+    """
+    return require_role(await get_principal(request, await _bearer(request)), roles)
+
+
+def _roles(roles: frozenset[str]) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
+    async def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        return require_role(principal, roles)
+
+    return dependency
+
+
+async def get_office(settings: Annotated[Settings, Depends(get_settings_dep)]) -> OfficeInfo:
+    """The issuing office printed on memos (from the settings)."""
+    return OfficeInfo(
+        name=settings.office_name,
+        number_prefix=settings.document_number_prefix,
+        district_bureau=settings.district_bureau,
+    )
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+OfficeDep = Annotated[OfficeInfo, Depends(get_office)]
+AnyRole = Annotated[Principal, Depends(_roles(EVERYONE))]
+"""Any valid token (a case's own visibility rules still apply)."""
+FinanceOffice = Annotated[Principal, Depends(_roles(OFFICE))]
+ReadAll = Annotated[Principal, Depends(_roles(READ_ALL))]
+"""The finance office or the auditor."""
+Scorer = Annotated[Principal, Depends(_roles(SCORERS))]
+JsonBody = Annotated[Any, Depends(json_body)]
+IfMatch = Annotated[str | None, Header(description='the ETag of the version you read, e.g. "3"')]
+
+KEY_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+"""Case ids and registry expert ids: 1-64 ASCII letters, digits, ``-``, ``_``, ``.``."""
+CREDIT_CODE_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+
+CaseIdPath = Annotated[str, Path(pattern=KEY_PATTERN, description="the case's case_id")]
+CreditCodePath = Annotated[str, Path(pattern=CREDIT_CODE_PATTERN, description="the agency's credit code")]
+ExpertIdPath = Annotated[str, Path(pattern=KEY_PATTERN, description="the expert's registry id")]

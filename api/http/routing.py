@@ -1,0 +1,101 @@
+"""Routes that read JSON exactly: bodies with exact decimals and a depth limit, documented as such."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.routing import APIRoute
+
+from api import jsonio
+from engine.errors import CaseError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
+
+MAX_DEPTH = 32
+"""Deepest nesting of objects and arrays accepted in a request body (a case is about 6 deep)."""
+_CONTAINERS = (dict, list)
+
+
+def depth(value: Any) -> int:
+    """How deeply objects and arrays nest in a parsed JSON value (``MAX_DEPTH + 1`` for anything deeper).
+
+    Level by level, keeping only the containers of each level in one comprehension: iterative (never a
+    RecursionError), and cheap enough to run on every request body.
+    """
+    level = 0
+    current = [value] if isinstance(value, _CONTAINERS) else []
+    while current and level <= MAX_DEPTH:
+        level += 1
+        current = [
+            child
+            for item in current
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, _CONTAINERS)
+        ]
+    return level
+
+
+def parse_json(raw: bytes) -> Any:
+    """Parse a request body with exact decimals; ``ValueError`` for bad JSON or too deep nesting."""
+    try:
+        data = jsonio.loads(raw)
+    except RecursionError:
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
+    if depth(data) > MAX_DEPTH:
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+    return data
+
+
+class JsonRequest(Request):
+    """A request whose JSON keeps decimals exact (``88.5`` is ``Decimal("88.5")``) and refuses NaN."""
+
+    async def json(self) -> Any:
+        """The parsed body; bad JSON is a :class:`json.JSONDecodeError` (FastAPI answers 422)."""
+        if not hasattr(self, "_json"):
+            raw = await self.body()
+            try:
+                self._json = parse_json(raw)
+            except ValueError as exc:
+                raise json.JSONDecodeError(str(exc), raw.decode("utf-8", "replace"), 0) from None
+        return self._json
+
+
+class KaopingRoute(APIRoute):
+    """Every route parses JSON bodies with :class:`JsonRequest`."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap FastAPI's handler so it sees a :class:`JsonRequest`."""
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            return await handler(JsonRequest(request.scope, request.receive))
+
+        return route
+
+
+def make_router(tag: str, **kwargs: Any) -> APIRouter:
+    """A router of one OpenAPI tag whose routes parse JSON exactly."""
+    return APIRouter(tags=[tag], route_class=KaopingRoute, **kwargs)
+
+
+async def json_body(request: Request) -> Any:
+    """The body of a route that validates it itself (a case): any JSON value, or a 422 error list."""
+    try:
+        return parse_json(await request.body())
+    except ValueError as exc:
+        raise CaseError(
+            [{"loc": [], "msg": f"the body is not valid JSON: {exc}", "type": "json_invalid"}]
+        ) from None
+
+
+def json_request_body(
+    schema: str, *, example: Any = None, media_type: str = "application/json"
+) -> dict[str, Any]:
+    """``openapi_extra`` documenting a body a route parses itself as ``#/components/schemas/<schema>``."""
+    content: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+    if example is not None:
+        content["example"] = example
+    return {"requestBody": {"required": True, "content": {media_type: content}}}

@@ -1,0 +1,75 @@
+"""Scores: one party's score of the plan or the draft, written into the stored case."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlmodel import Session
+
+from api.errors import ConflictError
+from api.store.access import Principal, check_score_write, member_ids
+from api.store.audit import add_audit
+from api.store.cases import bad_input, case_row, check_writable, public, store_body, validate_stored
+from api.store.db import begin_write
+from api.store.jsondoc import plain
+from api.store.schemas import CasePublic, ScoresPut
+from engine.errors import CaseError
+
+
+def put_score(  # noqa: PLR0913 - one keyword per part of the request
+    *,
+    session: Session,
+    case_id: str,
+    node: str,
+    party: str,
+    scores: ScoresPut,
+    if_match: str | None,
+    actor: Principal,
+) -> CasePublic:
+    """Write one party's score of a node; member scores of the expert panel merge into what is there."""
+    begin_write(session)
+    row = case_row(session, case_id, actor, lock=True)
+    check_score_write(actor, party, member_scores=scores.scores is not None)
+    check_writable(row, if_match, required=False)
+    value: Any
+    if party == "expert_panel":
+        if actor.role == "expert":
+            value = {actor.expert_id: scores.score}
+        elif scores.scores is None:
+            raise bad_input(
+                ["score"],
+                'the expert panel is scored per member: send {"scores": {"E1": "88"}}',
+                "score_shape",
+            )
+        else:
+            value = dict(scores.scores)
+        panel = set(member_ids(row.body))
+        unknown = [m for m in value if m not in panel]
+        if unknown:
+            raise CaseError(
+                [
+                    {"loc": ["scores", m], "msg": "is not on the panel", "type": "unknown_member"}
+                    for m in unknown
+                ]
+            )
+    elif scores.scores is not None:
+        raise bad_input(["scores"], f'the {party} gives one score: send {{"score": "90"}}', "score_shape")
+    else:
+        value = scores.score
+    body = copy.deepcopy(row.body)
+    if not isinstance(body.get(node), dict):
+        raise ConflictError(f"case {case_id} has no {node} yet; add it (PATCH) before scoring it")
+    node_scores = dict(body[node].get("scores") or {})
+    detail: dict[str, Any] = {"node": node, "party": party}
+    if party == "expert_panel":
+        detail["members"] = sorted(value)
+        value = {**(node_scores.get("expert_panel") or {}), **value}
+    node_scores[party] = plain(value)
+    body[node]["scores"] = node_scores
+    store_body(session, row, body, validate_stored(session, body))
+    row.version += 1
+    detail["version"] = row.version
+    add_audit(session, actor, "scores.put", f"case:{case_id}", detail)
+    session.commit()
+    return public(row)
