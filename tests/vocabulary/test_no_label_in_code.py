@@ -37,7 +37,10 @@ KNOWN: dict[tuple[str, str], str] = {
         "api/settings.py",
         "财政所",
     ): "the default office name 七宝镇财政所 (configuration) holds the party label",
-    ("api/http/app.py", "财政所"): "the API summary names the office, 七宝镇财政所, which holds the party label",
+    (
+        "api/http/app.py",
+        "财政所",
+    ): "the API summary names the office, 七宝镇财政所, which holds the party label",
 }
 """Findings outside the memo code, each with what it is; remove an entry when its module reads the label."""
 
