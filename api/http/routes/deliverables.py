@@ -95,7 +95,7 @@ def list_deliverables(case_id: CaseIdPath, session: SessionDep, caller: AnyRole)
 )
 def get_deliverable(
     case_id: CaseIdPath,
-    file_id: Annotated[int, Path(ge=1, description="the id in the list")],
+    file_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="the id in the list")],
     session: SessionDep,
     caller: AnyRole,
 ) -> Response:
