@@ -26,7 +26,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 NodePath = Annotated[
     Literal["plan", "draft"],
-    Path(description="plan: the evaluation plan 评价方案; draft: the draft report 报告初稿"),
+    Path(description="plan: the evaluation plan; draft: the draft report"),
 ]
 _UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,
