@@ -36,6 +36,12 @@ _OUTCOMES = ("held", "failed", "not_applicable", "applied")
 _Templates = dict[str, tuple[str, tuple[tuple[str, dict[str, str] | None], ...]]]
 
 
+def _labels(rs: RuleSet, rule_id: str, name: str) -> dict[str, str] | None:
+    """The labels of the codes a blank's fact holds (its declared code list), or None."""
+    fact = rs.facts.blank(rule_id, name)
+    return rs.labels.get(fact.codes) if fact is not None and fact.codes else None
+
+
 class TraceWriter:
     """Writes the trace of one rule version."""
 
@@ -45,7 +51,7 @@ class TraceWriter:
             templates: _Templates = {}
             for outcome in _OUTCOMES:
                 text, names = printf_style(rule.detail.get(outcome) or rule.detail["not_applicable"])
-                templates[outcome] = (text, tuple((n, rs.labels.get(n)) for n in names))
+                templates[outcome] = (text, tuple((n, _labels(rs, rule.id, n)) for n in names))
             self._plan.append((rule.id, rule.cite, templates))
 
     def write(

@@ -10,21 +10,20 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rules._loader import (
-    RULES_DIR,
-    Rule,
-    RuleSet,
-    _at,
-    _iso,
-    _typed,
-    _validate,
-    cite_text,
-)
+from rules._loader import RULES_DIR, Rule, RuleSet, _at, _typed, _validate, cite_text
+from rules._texts import CatalogueEntry, check_texts, fill_texts
 from rules._yaml import read_yaml
 from rules.errors import RulebookError
-from rules.schema import CatalogueFile, CatalogueRule, Citation, ParameterFile, Source, VersionsFile
+from rules.facts import EngineFact, FactBook, ShownFact
+from rules.schema import (
+    CatalogueFile,
+    Citations,
+    FactsFile,
+    ParameterFile,
+    Source,
+    VersionsFile,
+)
 from rules.vocabulary import Vocabulary, load_vocabulary
-from rules.wording import printf_style
 
 
 def _json_default(value: Any) -> Any:
@@ -44,11 +43,10 @@ class Rulebook:
         versions = _validate(VersionsFile, read_yaml(versions_path), versions_path)
         self.families: tuple[str, ...] = tuple(versions.families)
         ids = [v.id for v in versions.versions]
-        for i, vid in enumerate(ids):
-            _iso(vid, versions_path, f"versions[{i}].id")
         if ids != sorted(set(ids)):
             raise RulebookError(str(versions_path), "versions", "version dates must be unique and ascending")
         self._versions = versions.versions
+        self._version_ids = frozenset(ids)
         sources_path = root / "sources.yaml"
         raw_sources = read_yaml(sources_path) or {}
         self.sources: dict[str, Source] = {
@@ -63,14 +61,25 @@ class Rulebook:
         }
         self._catalogue = self._load_catalogue()
         self._parameters = self._load_parameters()
+        self.facts: FactBook = self._load_facts()
+        for family in self._catalogue.values():
+            for entry in family:
+                check_texts(entry, set(self._parameters), self.facts)
         self._snapshots = {v.id: self._snapshot(i) for i, v in enumerate(self._versions)}
 
     # ------------------------------------------------------------------ loading
 
-    def _check_citations(self, cites: dict[str, list[Citation]], path: Path, key: str) -> None:
-        first = self._versions[0].id
+    def _on_a_version(self, when: str, path: Path, key: str) -> None:
+        """A dated entry takes effect with a version: its date must start one (else it is never used)."""
+        if when not in self._version_ids:
+            raise RulebookError(
+                str(path), key, f"no version starts on {when}: add it to versions.yaml or date the entry"
+            )
+
+    def _check_citations(self, cites: Citations, path: Path, key: str, first: str) -> None:
+        """Citations dated on versions, in force from ``first`` (the rule's first day in force) on."""
         for when, items in cites.items():
-            _iso(when, path, f"{key}.citations.{when}")
+            self._on_a_version(when, path, f"{key}.citations.{when}")
             if not items:
                 raise RulebookError(str(path), f"{key}.citations.{when}", "a rule needs a citation")
             for c in items:
@@ -82,9 +91,13 @@ class Rulebook:
                     raise RulebookError(str(path), f"{key}.citations.{when}", f"unknown source {c.source}")
         if min(cites) > first:
             raise RulebookError(str(path), f"{key}.citations", f"no citation in force on {first}")
+        if min(cites) < first:
+            raise RulebookError(
+                str(path), f"{key}.citations.{min(cites)}", f"dated before the rule is in force ({first})"
+            )
 
-    def _load_catalogue(self) -> dict[str, list[tuple[CatalogueFile, CatalogueRule]]]:
-        out: dict[str, list[tuple[CatalogueFile, CatalogueRule]]] = {}
+    def _load_catalogue(self) -> dict[str, list[CatalogueEntry]]:
+        out: dict[str, list[CatalogueEntry]] = {}
         seen: set[str] = set()
         for family in self.families:
             path = self.root / "catalogue" / f"{family}.yaml"
@@ -97,38 +110,83 @@ class Rulebook:
                 if rule.id in seen:
                     raise RulebookError(str(path), rule.id, "duplicate rule id")
                 seen.add(rule.id)
-                self._check_citations(rule.citations, path, rule.id)
+                first = self._versions[0].id
+                if rule.in_force is not None:
+                    first = rule.in_force.from_
+                    self._on_a_version(first, path, f"{rule.id}.in_force.from")
+                    if rule.in_force.to is not None:
+                        after = (date.fromisoformat(rule.in_force.to) + timedelta(days=1)).isoformat()
+                        if rule.in_force.to < first or after not in self._version_ids:
+                            raise RulebookError(
+                                str(path),
+                                f"{rule.id}.in_force.to",
+                                "a rule stays in force up to the day before a later version starts",
+                            )
+                self._check_citations(rule.citations, path, rule.id, first)
                 expected = {"held", "failed"} if cat.kind == "check" else {"applied", "not_applicable"}
                 if not expected <= set(rule.detail):
                     raise RulebookError(
                         str(path), f"{rule.id}.detail", f"needs wording for {sorted(expected)}"
                     )
-                for outcome, wording in rule.detail.items():
-                    try:
-                        printf_style(wording)
-                    except ValueError as exc:
-                        raise RulebookError(str(path), f"{rule.id}.detail.{outcome}", str(exc)) from None
-            out[family] = [(cat, r) for r in cat.rules]
+            out[family] = [CatalogueEntry(path, cat, r) for r in cat.rules]
         return out
 
     def _load_parameters(self) -> dict[str, tuple[Path, ParameterFile]]:
         out: dict[str, tuple[Path, ParameterFile]] = {}
         base = self.root / "parameters"
+        first = self._versions[0].id
         for path in sorted(base.rglob("*.yaml")):
             name = ".".join(path.relative_to(base).with_suffix("").parts)
             param = _validate(ParameterFile, read_yaml(path), path)
-            self._check_citations(param.metadata.citations, path, "metadata")
+            self._check_citations(param.metadata.citations, path, "metadata", first)
             for when in param.values:
-                _iso(when, path, f"values.{when}")
+                self._on_a_version(when, path, f"values.{when}")
             out[name] = (path, param)
         for family in self._catalogue.values():
-            for _, rule in family:
-                for p in rule.parameters:
+            for entry in family:
+                for p in entry.rule.parameters:
                     if p not in out:
                         raise RulebookError(
-                            "rules/catalogue", f"{rule.id}.parameters", f"unknown parameter {p}"
+                            str(entry.path), f"{entry.rule.id}.parameters", f"unknown parameter {p}"
                         )
         return out
+
+    def _load_facts(self) -> FactBook:
+        path = self.root / "facts.yaml"
+        data = _validate(FactsFile, read_yaml(path), path)
+        rule_ids = {entry.rule.id for family in self._catalogue.values() for entry in family}
+        lists = set(self.vocabulary.lists)
+
+        def checked(section: str, name: str, codes: str | None, rules: list[str]) -> None:
+            if codes is not None and codes not in lists:
+                raise RulebookError(
+                    str(path), f"{section}.{name}.codes", f"no code list {codes} in vocabulary"
+                )
+            unknown = sorted(set(rules) - rule_ids)
+            if unknown:
+                raise RulebookError(
+                    str(path), f"{section}.{name}", f"no rule {', '.join(unknown)} in the catalogue"
+                )
+
+        engine: dict[str, EngineFact] = {}
+        for name, e in data.engine.items():
+            checked("engine", name, e.codes, e.read_by)
+            if (e.type == "text") != (e.unit == "code") or (e.unit == "code") != (e.codes is not None):
+                raise RulebookError(
+                    str(path), f"engine.{name}", "a text fact is a code: unit code and its codes"
+                )
+            if (e.type == "bool") != (e.unit == "flag"):
+                raise RulebookError(str(path), f"engine.{name}", "a bool fact has the unit flag, and only it")
+            engine[name] = EngineFact(name, e.type, e.unit, e.label, e.codes, tuple(e.read_by))
+        shown: dict[str, ShownFact] = {}
+        for name, s in data.shown.items():
+            checked("shown", name, s.codes, s.shown_by)
+            shown[name] = ShownFact(name, s.label, s.codes, tuple(s.shown_by))
+        decided: dict[str, ShownFact] = {}
+        for name, d in data.decided.items():
+            checked("decided", name, d.codes, [])
+            decided[name] = ShownFact(name, d.label, d.codes, ())
+        return FactBook(path, engine, shown, decided)
 
     def _snapshot(self, index: int) -> RuleSet:
         entry = self._versions[index]
@@ -147,24 +205,25 @@ class Rulebook:
         self._cross_check(params)
         rules = []
         for family in self.families:
-            for cat, r in self._catalogue[family]:
-                if r.in_force and not (r.in_force.get("from", vid) <= vid <= r.in_force.get("to", vid)):
+            for item in self._catalogue[family]:
+                r = item.rule
+                if r.in_force and not (r.in_force.from_ <= vid <= (r.in_force.to or vid)):
                     continue
                 cites = _at(r.citations, vid)
                 assert cites is not None  # noqa: S101 - _check_citations guarantees one
+                texts = fill_texts(item, cites, params, vid)
                 rules.append(
                     Rule(
                         id=r.id,
                         family=family,
-                        kind=cat.kind,
-                        title=r.title,
-                        text_zh=r.text.zh,
-                        text_en=r.text.en,
+                        kind=item.catalogue.kind,
+                        title=texts.title,
+                        text_zh=texts.text_zh,
+                        text_en=texts.text_en,
                         severity=r.severity,
                         parameters=tuple(r.parameters),
-                        cite=cite_text(cites[1], self.sources),
-                        detail={"not_applicable": cat.not_applicable or "本项不适用"}
-                        | {str(k): v for k, v in r.detail.items()},
+                        cite=cite_text(texts.citations, self.sources),
+                        detail=texts.detail,
                     )
                 )
         measure = self.sources[entry.measure]
@@ -181,6 +240,7 @@ class Rulebook:
             params=params,
             content_hash=digest,
             labels=self.labels,
+            facts=self.facts,
         )
 
     @staticmethod
@@ -218,7 +278,28 @@ class Rulebook:
         return chosen
 
 
+_PROCESS_RULES_DIR = [RULES_DIR]
+
+
+def use_rules_dir(root: Path) -> None:
+    """Make ``root`` the rule data of this process: :func:`load_rulebook` reads it from now on.
+
+    A deployment runs on one rules directory (the settings' ``rules_dir``); the shipped ``rules/`` is the
+    default. Loading happens on the first :func:`load_rulebook`, not here.
+    """
+    _PROCESS_RULES_DIR[0] = root
+
+
+def rules_dir() -> Path:
+    """The rules directory of this process (:func:`use_rules_dir`)."""
+    return _PROCESS_RULES_DIR[0]
+
+
+def load_rulebook(root: Path | None = None) -> Rulebook:
+    """The rulebook under ``root`` (default: the process's rules directory), loaded once per directory."""
+    return _load(Path(root or _PROCESS_RULES_DIR[0]).resolve())
+
+
 @cache
-def load_rulebook(root: Path = RULES_DIR) -> Rulebook:
-    """The rulebook under ``root``, loaded once per process."""
+def _load(root: Path) -> Rulebook:
     return Rulebook(root)

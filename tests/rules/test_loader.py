@@ -72,7 +72,7 @@ BAD_DATA: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "a parameter with no value on the first version (a gap)",
         lambda r: _edit(
-            r / "parameters/panel/min_members.yaml", '"2021-08-01": {value: 5}', '"2022-01-01": {value: 5}'
+            r / "parameters/panel/min_members.yaml", '"2021-08-01": {value: 5}', '"2024-01-01": {value: 5}'
         ),
         "no value in force on 2021-08-01",
     ),
