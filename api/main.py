@@ -60,7 +60,8 @@ def _version() -> str:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    start()  # register every rule version's durable_rules ruleset now, in one thread (adapter rule 3)
+    # Register every rule version's durable_rules ruleset now, in one thread (adapter rule 3).
+    start(app.state.settings.rules_dir)
     db.check_schema(app.state.engine)
     yield
     app.state.tokens.close()

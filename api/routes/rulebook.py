@@ -10,13 +10,18 @@ from api.errors import NotFoundError
 from api.routes._common import NOT_FOUND, PROTECTED
 from api.schemas import RuleVersionOut
 from engine import start
+from rules import Rulebook
 
 router = make_router("rules", responses=PROTECTED)
 
 
 @cache
+def _rules(rulebook: Rulebook) -> dict[str, dict[str, Any]]:
+    return {v["version"]: v for v in rules_as_json(rulebook)}
+
+
 def _versions() -> dict[str, dict[str, Any]]:
-    return {v["version"]: v for v in rules_as_json(start().rulebook)}
+    return _rules(start().rulebook)
 
 
 @router.get("/rules", response_model=list[RuleVersionOut])
