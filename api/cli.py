@@ -7,9 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from api.settings import get_settings
 from engine.errors import KaopingError
-from rules import use_rules_dir
 
 # Each module defines add_parser(subparsers) and a run(args) -> int set as the parser's default `func`.
 COMMANDS = ("evaluate", "rules", "memo", "serve", "token", "db")
@@ -38,7 +36,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        use_rules_dir(get_settings().rules_dir)
         code: int = args.func(args)
     except KaopingError as exc:
         print(f"kaoping: {exc}", file=sys.stderr)  # noqa: T201 - the CLI's error channel

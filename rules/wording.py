@@ -156,9 +156,13 @@ def fill_parameters(text: str, params: Mapping[str, Any], lang: Lang, *, facts_a
         if shape is None or conversion:
             raise ValueError(f"the blank {{{name}:{spec}}} uses an unknown format (known: {_known()})")
         try:
-            out.append(shape(parameter_value(name, params), lang, params))
-        except (ValueError, TypeError) as exc:
+            value = parameter_value(name, params)
+        except ValueError as exc:
             raise ValueError(f"the blank {{{name}}} {exc}") from None
+        try:
+            out.append(shape(value, lang, params))
+        except TypeError as exc:
+            raise ValueError(f"the blank {{{name}}}: {exc}") from None
     return "".join(out)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from api import jsonio
 from engine import check_rules
 from engine.errors import RulebookError
-from rules import load_rulebook
+from rules import load_rulebook, use_rules_dir
 from rules.rulebook import Rulebook
 
 
@@ -68,6 +68,9 @@ def _plain(value: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``rules``."""
+    from api.settings import get_settings  # noqa: PLC0415 - the parser does not load the settings
+
+    use_rules_dir(get_settings().rules_dir)
     if args.action == "check":
         report = check_rules()
         for line in report.lines:

@@ -215,10 +215,7 @@ class Oracle:
         party_scores = composite = grade = None
         if not missing:
             node_weights, party_weights = p("assessment.node_weights"), p("assessment.party_weights")
-            ps = {
-                party: sum((node_weights[n] * node[n][party] for n in NODES), D(0))
-                for party in PARTIES
-            }
+            ps = {party: sum((node_weights[n] * node[n][party] for n in NODES), D(0)) for party in PARTIES}
             composite = _round(
                 sum((party_weights[party] * ps[party] for party in PARTIES), D(0)),
                 p("assessment.composite_places"),
