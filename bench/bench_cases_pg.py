@@ -65,7 +65,7 @@ from bench._serve import (
     run_wrk,
     start_server,
 )
-from engine._types import CREDIT_CODE_ALPHABET, credit_code_check_character
+from engine.models import CREDIT_CODE_ALPHABET, credit_code_check_character
 from engine.errors import CaseError
 from engine.testing import cases as generate_cases
 from engine.testing import decide as oracle_decide
