@@ -65,8 +65,8 @@ from bench._serve import (
     run_wrk,
     start_server,
 )
-from engine.models import CREDIT_CODE_ALPHABET, credit_code_check_character
 from engine.errors import CaseError
+from engine.models import CREDIT_CODE_ALPHABET, credit_code_check_character
 from engine.testing import cases as generate_cases
 from engine.testing import decide as oracle_decide
 from tests.support.postgres import psycopg_conninfo, temporary_postgres

@@ -27,7 +27,9 @@ ALLOWED = {("bench/bench_cases_pg.py", "tests.support.postgres")}
 def test_a_package_imports_on_its_own_and_not_the_layers_above(package: str, absent: tuple[str, ...]) -> None:
     """In a fresh interpreter the package imports alone (no circle) and loads nothing above it."""
     code = f"import sys, {package}; print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(absent)!r}))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
@@ -56,5 +58,7 @@ def test_no_module_imports_another_package_s_private_module_and_tests_and_bench_
                 if (private or crossing) and (where, module) not in ALLOWED:
                     slips.append(f"{where}: {module}")
     for path in sorted((ROOT / "tests").rglob("*.py")):
-        slips += [f"{path.relative_to(ROOT).as_posix()}: {m}" for m in _imports(path) if m.split(".")[0] == "bench"]
+        slips += [
+            f"{path.relative_to(ROOT).as_posix()}: {m}" for m in _imports(path) if m.split(".")[0] == "bench"
+        ]
     assert slips == []
