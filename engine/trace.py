@@ -1,9 +1,9 @@
 """The trace: one entry per rule, in rulebook order, with the outcome, a Chinese sentence, facts, citation.
 
-Wording lives in the catalogue (``detail`` per outcome); this module only fills its blanks. Templates are
-parsed once per version into printf-style text (``%s`` per blank, ``%`` doubled), which fills three times
-faster than ``str.format_map`` re-parsing the braces on every call; writing 41 entries then costs a few
-dict look-ups each.
+Wording lives in the catalogue (``detail`` per outcome, its parameter blanks already filled for the
+version); this module only fills its fact blanks. Templates are parsed once per version into printf-style
+text (``%s`` per blank, ``%`` doubled), so writing an entry costs a few dict look-ups rather than parsing
+braces again; a blank's codes are labelled by the code list its fact declares (``rules/facts.yaml``).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""Load and validate the rule data under ``rules/`` into version snapshots (style.md §6.3-6.4).
+"""Load and validate the rule data under ``rules/`` into version snapshots.
 
 The loader fails loudly, naming the file and the key: unknown keys, duplicate keys, floats where a
-quoted decimal belongs, citations of unknown sources or without an article or note, dated entries
-that leave a version without a value, bands that do not cover 0-100 exactly once, weights that do
-not sum to 1, coefficients that do not match the grades.
+quoted decimal belongs, dates that are not real ``YYYY-MM-DD`` dates or that start no version,
+citations of unknown sources or without an article or note, dated entries that leave a version without
+a value, bands that do not cover 0-100 exactly once, weights that do not sum to 1, coefficients that do
+not match the grades, blanks in a rule's texts that name no parameter or no declared fact.
 """
 
 from __future__ import annotations

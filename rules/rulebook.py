@@ -35,7 +35,7 @@ def _json_default(value: Any) -> Any:
 
 
 class Rulebook:
-    """All rule versions, loaded from a rules directory and validated (style.md §6.4)."""
+    """All rule versions, loaded from a rules directory and validated as a whole."""
 
     def __init__(self, root: Path = RULES_DIR) -> None:
         self.root = root

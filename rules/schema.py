@@ -1,4 +1,4 @@
-"""Shapes of the rule data files (style.md §6.3-6.4), validated strictly when they load."""
+"""Shapes of the rule data files (catalogue, parameters, sources, versions, facts), validated strictly."""
 
 from __future__ import annotations
 

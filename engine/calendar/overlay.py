@@ -63,7 +63,7 @@ class OverlayYear:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """Safe loader that refuses duplicate keys and leaves dates as strings (style.md §6.6 item 8)."""
+    """Safe loader that refuses duplicate keys and leaves dates as strings until they are checked."""
 
 
 _StrictLoader.yaml_implicit_resolvers = {

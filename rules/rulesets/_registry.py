@@ -54,7 +54,7 @@ SECTION_BUILDERS: list[SectionBuilder] = []
 
 
 def builds(rule_id: str) -> Callable[[Builder], Builder]:
-    """Register the builder of one rule id (style.md §6.6 item 10)."""
+    """Register the builder of one rule id: ``@builds("ELG-04")`` above a function of the version."""
 
     def register(fn: Builder) -> Builder:
         if rule_id in BUILDERS:
