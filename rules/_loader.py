@@ -17,8 +17,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from rules.errors import RulebookError
 from rules.facts import FactBook
 from rules.schema import Citation, Source
@@ -67,15 +65,6 @@ class RuleSet:
             return self.params[path]
         except KeyError:
             raise RulebookError("rules/parameters", path, "no such parameter") from None
-
-
-def _validate(model: Any, data: Any, path: Path) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "-"
-        raise RulebookError(str(path), key, str(first["msg"]).removeprefix("Value error, ")) from None
 
 
 def _at(dated: dict[str, Any], version: str) -> tuple[str, Any] | None:

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from rules._yaml import read_yaml, validated
+from rules.errors import RulebookError
+from rules.schema import FactsFile
+
 HUNDRED = Decimal(100)
 
 
@@ -67,3 +71,39 @@ class FactBook:
         if fact is not None and rule_id in fact.shown_by:
             return fact
         return self.decided.get(name)
+
+
+def load_facts(path: Path, rule_ids: set[str], code_lists: set[str]) -> FactBook:
+    """Read and check ``facts.yaml``: readers are catalogue rules, code lists exist, types fit units.
+
+    Raises:
+        RulebookError: naming the file and the fact.
+    """
+    data = validated(FactsFile, read_yaml(path), path)
+
+    def checked(section: str, name: str, codes: str | None, rules: list[str]) -> None:
+        if codes is not None and codes not in code_lists:
+            raise RulebookError(str(path), f"{section}.{name}.codes", f"no code list {codes} in vocabulary")
+        unknown = sorted(set(rules) - rule_ids)
+        if unknown:
+            raise RulebookError(
+                str(path), f"{section}.{name}", f"no rule {', '.join(unknown)} in the catalogue"
+            )
+
+    engine: dict[str, EngineFact] = {}
+    for name, e in data.engine.items():
+        checked("engine", name, e.codes, e.read_by)
+        if (e.type == "text") != (e.unit == "code") or (e.unit == "code") != (e.codes is not None):
+            raise RulebookError(str(path), f"engine.{name}", "a text fact is a code: unit code and its codes")
+        if (e.type == "bool") != (e.unit == "flag"):
+            raise RulebookError(str(path), f"engine.{name}", "a bool fact has the unit flag, and only it")
+        engine[name] = EngineFact(name, e.type, e.unit, e.label, e.codes, tuple(e.read_by))
+    shown: dict[str, ShownFact] = {}
+    for name, s in data.shown.items():
+        checked("shown", name, s.codes, s.shown_by)
+        shown[name] = ShownFact(name, s.label, s.codes, tuple(s.shown_by))
+    decided: dict[str, ShownFact] = {}
+    for name, d in data.decided.items():
+        checked("decided", name, d.codes, [])
+        decided[name] = ShownFact(name, d.label, d.codes, ())
+    return FactBook(path, engine, shown, decided)

@@ -10,19 +10,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rules._loader import RULES_DIR, Rule, RuleSet, _at, _typed, _validate, cite_text
+from rules._loader import RULES_DIR, Rule, RuleSet, _at, _typed, cite_text
 from rules._texts import CatalogueEntry, check_texts, fill_texts
-from rules._yaml import read_yaml
+from rules._yaml import read_yaml, validated
 from rules.errors import RulebookError
-from rules.facts import EngineFact, FactBook, ShownFact
-from rules.schema import (
-    CatalogueFile,
-    Citations,
-    FactsFile,
-    ParameterFile,
-    Source,
-    VersionsFile,
-)
+from rules.facts import FactBook, load_facts
+from rules.schema import CatalogueFile, Citations, ParameterFile, Source, VersionsFile
 from rules.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -40,7 +33,7 @@ class Rulebook:
     def __init__(self, root: Path = RULES_DIR) -> None:
         self.root = root
         versions_path = root / "versions.yaml"
-        versions = _validate(VersionsFile, read_yaml(versions_path), versions_path)
+        versions = validated(VersionsFile, read_yaml(versions_path), versions_path)
         self.families: tuple[str, ...] = tuple(versions.families)
         ids = [v.id for v in versions.versions]
         if ids != sorted(set(ids)):
@@ -50,7 +43,7 @@ class Rulebook:
         sources_path = root / "sources.yaml"
         raw_sources = read_yaml(sources_path) or {}
         self.sources: dict[str, Source] = {
-            key: _validate(Source, value, sources_path) for key, value in raw_sources.items()
+            key: validated(Source, value, sources_path) for key, value in raw_sources.items()
         }
         for v in self._versions:
             if v.measure not in self.sources:
@@ -61,7 +54,8 @@ class Rulebook:
         }
         self._catalogue = self._load_catalogue()
         self._parameters = self._load_parameters()
-        self.facts: FactBook = self._load_facts()
+        rule_ids = {entry.rule.id for family in self._catalogue.values() for entry in family}
+        self.facts: FactBook = load_facts(root / "facts.yaml", rule_ids, set(self.vocabulary.lists))
         for family in self._catalogue.values():
             for entry in family:
                 check_texts(entry, set(self._parameters), self.facts)
@@ -103,7 +97,7 @@ class Rulebook:
             path = self.root / "catalogue" / f"{family}.yaml"
             if not path.exists():
                 raise RulebookError(str(path), "-", f"the family {family} in versions.yaml has no catalogue")
-            cat = _validate(CatalogueFile, read_yaml(path), path)
+            cat = validated(CatalogueFile, read_yaml(path), path)
             if cat.family != family:
                 raise RulebookError(str(path), "family", f"expected {family}")
             for rule in cat.rules:
@@ -137,7 +131,7 @@ class Rulebook:
         first = self._versions[0].id
         for path in sorted(base.rglob("*.yaml")):
             name = ".".join(path.relative_to(base).with_suffix("").parts)
-            param = _validate(ParameterFile, read_yaml(path), path)
+            param = validated(ParameterFile, read_yaml(path), path)
             self._check_citations(param.metadata.citations, path, "metadata", first)
             for when in param.values:
                 self._on_a_version(when, path, f"values.{when}")
@@ -150,43 +144,6 @@ class Rulebook:
                             str(entry.path), f"{entry.rule.id}.parameters", f"unknown parameter {p}"
                         )
         return out
-
-    def _load_facts(self) -> FactBook:
-        path = self.root / "facts.yaml"
-        data = _validate(FactsFile, read_yaml(path), path)
-        rule_ids = {entry.rule.id for family in self._catalogue.values() for entry in family}
-        lists = set(self.vocabulary.lists)
-
-        def checked(section: str, name: str, codes: str | None, rules: list[str]) -> None:
-            if codes is not None and codes not in lists:
-                raise RulebookError(
-                    str(path), f"{section}.{name}.codes", f"no code list {codes} in vocabulary"
-                )
-            unknown = sorted(set(rules) - rule_ids)
-            if unknown:
-                raise RulebookError(
-                    str(path), f"{section}.{name}", f"no rule {', '.join(unknown)} in the catalogue"
-                )
-
-        engine: dict[str, EngineFact] = {}
-        for name, e in data.engine.items():
-            checked("engine", name, e.codes, e.read_by)
-            if (e.type == "text") != (e.unit == "code") or (e.unit == "code") != (e.codes is not None):
-                raise RulebookError(
-                    str(path), f"engine.{name}", "a text fact is a code: unit code and its codes"
-                )
-            if (e.type == "bool") != (e.unit == "flag"):
-                raise RulebookError(str(path), f"engine.{name}", "a bool fact has the unit flag, and only it")
-            engine[name] = EngineFact(name, e.type, e.unit, e.label, e.codes, tuple(e.read_by))
-        shown: dict[str, ShownFact] = {}
-        for name, s in data.shown.items():
-            checked("shown", name, s.codes, s.shown_by)
-            shown[name] = ShownFact(name, s.label, s.codes, tuple(s.shown_by))
-        decided: dict[str, ShownFact] = {}
-        for name, d in data.decided.items():
-            checked("decided", name, d.codes, [])
-            decided[name] = ShownFact(name, d.label, d.codes, ())
-        return FactBook(path, engine, shown, decided)
 
     def _snapshot(self, index: int) -> RuleSet:
         entry = self._versions[index]
