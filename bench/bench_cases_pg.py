@@ -2,7 +2,7 @@
 
 1. A throwaway PostgreSQL (``tests.support.postgres.temporary_postgres``; or KAOPING_TEST_POSTGRES_URL),
    migrated with ``kaoping db upgrade``.
-2. N generated cases (``engine.testing.generate``, default 100,000) stored with COPY exactly as ``crud.create_case``
+2. N generated cases (``engine.testing.cases``, default 100,000) stored with COPY exactly as ``crud.create_case``
    and ``decisions.create_decision`` leave them: the body as JSON, the filter columns (year of
    ``commissioned_on``, agency credit code, project unit), one ``case_members`` row per panel member id,
    and the latest-decision columns (eligibility, assessment, fee, grade; from engine/testing/oracle.py, which
