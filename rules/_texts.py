@@ -19,7 +19,6 @@ from rules.schema import CatalogueFile, CatalogueRule, Citation
 from rules.wording import FORMATS, Lang, fill_parameters, is_parameter_blank, printf_style
 
 _FORMATTER = string.Formatter()
-DEFAULT_NOT_APPLICABLE = "本项不适用"
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def _texts(entry: CatalogueEntry) -> Iterator[tuple[str, str, Lang, bool]]:
 
 def _detail(entry: CatalogueEntry) -> dict[str, str]:
     """The trace wording per outcome, with the family's wording for not_applicable as the default."""
-    default = {"not_applicable": entry.catalogue.not_applicable or DEFAULT_NOT_APPLICABLE}
+    default = {"not_applicable": entry.catalogue.not_applicable} if entry.catalogue.not_applicable else {}
     return default | {str(k): v for k, v in entry.rule.detail.items()}
 
 

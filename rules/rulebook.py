@@ -15,7 +15,15 @@ from rules._texts import CatalogueEntry, check_texts, fill_texts
 from rules._yaml import read_yaml, validated
 from rules.errors import RulebookError
 from rules.facts import FactBook, load_facts
-from rules.schema import CatalogueFile, Citations, ParameterFile, Source, VersionsFile
+from rules.schema import (
+    CatalogueFile,
+    CatalogueRule,
+    Citations,
+    ParameterFile,
+    Source,
+    VersionEntry,
+    VersionsFile,
+)
 from rules.vocabulary import Vocabulary, load_vocabulary
 
 
@@ -38,7 +46,7 @@ class Rulebook:
         ids = [v.id for v in versions.versions]
         if ids != sorted(set(ids)):
             raise RulebookError(str(versions_path), "versions", "version dates must be unique and ascending")
-        self._versions = versions.versions
+        self._versions: list[VersionEntry] = versions.versions
         self._version_ids = frozenset(ids)
         sources_path = root / "sources.yaml"
         raw_sources = read_yaml(sources_path) or {}
@@ -90,6 +98,23 @@ class Rulebook:
                 str(path), f"{key}.citations.{min(cites)}", f"dated before the rule is in force ({first})"
             )
 
+    def _first_day(self, rule: CatalogueRule, path: Path) -> str:
+        """The rule's first day in force (the first version's unless ``in_force`` says), its dates checked."""
+        if rule.in_force is None:
+            return self._versions[0].id
+        first = rule.in_force.from_
+        self._on_a_version(first, path, f"{rule.id}.in_force.from")
+        last = rule.in_force.to
+        if last is not None:
+            after = (date.fromisoformat(last) + timedelta(days=1)).isoformat()
+            if last < first or after not in self._version_ids:
+                raise RulebookError(
+                    str(path),
+                    f"{rule.id}.in_force.to",
+                    "a rule stays in force up to the day before a later version starts",
+                )
+        return first
+
     def _load_catalogue(self) -> dict[str, list[CatalogueEntry]]:
         out: dict[str, list[CatalogueEntry]] = {}
         seen: set[str] = set()
@@ -104,20 +129,10 @@ class Rulebook:
                 if rule.id in seen:
                     raise RulebookError(str(path), rule.id, "duplicate rule id")
                 seen.add(rule.id)
-                first = self._versions[0].id
-                if rule.in_force is not None:
-                    first = rule.in_force.from_
-                    self._on_a_version(first, path, f"{rule.id}.in_force.from")
-                    if rule.in_force.to is not None:
-                        after = (date.fromisoformat(rule.in_force.to) + timedelta(days=1)).isoformat()
-                        if rule.in_force.to < first or after not in self._version_ids:
-                            raise RulebookError(
-                                str(path),
-                                f"{rule.id}.in_force.to",
-                                "a rule stays in force up to the day before a later version starts",
-                            )
-                self._check_citations(rule.citations, path, rule.id, first)
+                self._check_citations(rule.citations, path, rule.id, self._first_day(rule, path))
                 expected = {"held", "failed"} if cat.kind == "check" else {"applied", "not_applicable"}
+                if cat.kind == "check" and not cat.not_applicable:
+                    expected.add("not_applicable")  # a check family's own default wording may stand in
                 if not expected <= set(rule.detail):
                     raise RulebookError(
                         str(path), f"{rule.id}.detail", f"needs wording for {sorted(expected)}"
@@ -244,6 +259,8 @@ def use_rules_dir(root: Path) -> None:
     A deployment runs on one rules directory (the settings' ``rules_dir``); the shipped ``rules/`` is the
     default. Loading happens on the first :func:`load_rulebook`, not here.
     """
+    if Path(root).resolve() != _PROCESS_RULES_DIR[0].resolve():
+        load_rulebook.cache_clear()
     _PROCESS_RULES_DIR[0] = root
 
 
@@ -252,11 +269,7 @@ def rules_dir() -> Path:
     return _PROCESS_RULES_DIR[0]
 
 
-def load_rulebook(root: Path | None = None) -> Rulebook:
-    """The rulebook under ``root`` (default: the process's rules directory), loaded once per directory."""
-    return _load(Path(root or _PROCESS_RULES_DIR[0]).resolve())
-
-
 @cache
-def _load(root: Path) -> Rulebook:
-    return Rulebook(root)
+def load_rulebook(root: Path | None = None) -> Rulebook:
+    """The rulebook under ``root`` (default: the process's rules directory), loaded once."""
+    return Rulebook(Path(root or _PROCESS_RULES_DIR[0]).resolve())

@@ -16,8 +16,9 @@ def panel(case: Case, rs: RuleSet, f: Facts, _calendar: WorkingDayCalendar) -> N
     formed = case.panel
     f.engine["panel_formed"] = formed is not None
     if formed is None:
+        not_formed = rs.label("panel_status", "not_formed")
         for rule in ("EXP-01", "EXP-02", "EXP-03", "EXP-04"):
-            f.trace[rule] = {"panel": "未组建"}
+            f.trace[rule] = {"panel": not_formed}
         for key in _COUNTS:
             f.engine[key] = 0
         return

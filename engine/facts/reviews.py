@@ -30,8 +30,9 @@ def plan(case: Case, rs: RuleSet, f: Facts, _calendar: WorkingDayCalendar) -> No
     if submitted is None:
         for key in _PLAN_COUNTS:
             f.engine[key] = 0
+        not_submitted = rs.label("verdict", "not_submitted")
         for rule in ("PLN-01", "PLN-02", "PLN-03", "PLN-04", "PLN-05", "PLN-06"):
-            f.trace[rule] = {"plan": "未提交"}
+            f.trace[rule] = {"plan": not_submitted}
         return
     indicators = submitted.indicators
     missing = [
@@ -81,8 +82,9 @@ def draft(case: Case, rs: RuleSet, f: Facts, _calendar: WorkingDayCalendar) -> N
         for key in _DRAFT_COUNTS:
             f.engine[key] = 0
         f.engine.update(reported_grade="", opinions_exchanged=True, signed_and_sealed=True)
+        not_submitted = rs.label("verdict", "not_submitted")
         for rule in ("RPT-01", "RPT-02", "RPT-03", "RPT-04", "RPT-05", "RPT-06"):
-            f.trace[rule] = {"draft": "未提交"}
+            f.trace[rule] = {"draft": not_submitted}
         return
     missing = [
         f"“{rs.label('report_section', code)}”"
