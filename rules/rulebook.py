@@ -75,7 +75,9 @@ class Rulebook:
         """A dated entry takes effect with a version: its date must start one (else it is never used)."""
         if when not in self._version_ids:
             raise RulebookError(
-                str(path), key, f"no version starts on {when}: add it to versions.yaml or date the entry"
+                str(path),
+                key,
+                f"no version starts on {when}: add it to versions.yaml, or date the entry on one",
             )
 
     def _check_citations(self, cites: Citations, path: Path, key: str, first: str) -> None:
@@ -132,7 +134,7 @@ class Rulebook:
                 self._check_citations(rule.citations, path, rule.id, self._first_day(rule, path))
                 expected = {"held", "failed"} if cat.kind == "check" else {"applied", "not_applicable"}
                 if cat.kind == "check" and not cat.not_applicable:
-                    expected.add("not_applicable")  # a check family's own default wording may stand in
+                    expected.add("not_applicable")  # no family default: each check words its own
                 if not expected <= set(rule.detail):
                     raise RulebookError(
                         str(path), f"{rule.id}.detail", f"needs wording for {sorted(expected)}"
