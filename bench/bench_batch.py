@@ -3,7 +3,7 @@
 Writes N generated cases as JSON Lines, runs the real console command on them, checks one output line
 per input line, and prints cases/s (process start-up included) and the peak RSS of the child, once per
 ``--jobs`` value (default: ``auto``, what ``kaoping evaluate --jsonl < file`` does unasked, then 1 and 2). In the same run it pipes the same file through the
-plain-Python floor (``python -m bench.oracle``: no validation, no trace) for comparison. With
+plain-Python floor (``python -m engine.testing.oracle``: no validation, no trace) for comparison. With
 ``--memory`` it also runs 10x the cases and prints both peaks, to show that memory stays flat.
 
 Run: ``.venv/bin/python -m bench.bench_batch [--cases 10000] [--jobs auto,1,2] [--memory]``
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.generate import cases as generate_cases
+from engine.testing import cases as generate_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,7 +93,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(os.environ.get("KAOPING_BENCH_DIR", tmp))
         path = _write(args.cases, folder)
-        seconds, lines, _ = run_batch(path, command=[sys.executable, "-m", "bench.oracle"])
+        seconds, lines, _ = run_batch(path, command=[sys.executable, "-m", "engine.testing.oracle"])
         print(f"plain-Python floor, end to end: {seconds:.2f} s, {args.cases / seconds:,.0f} cases/s")
         for jobs in args.jobs.split(","):
             seconds, lines, peak = run_batch(path, jobs)
