@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rules import RULES_DIR
+
 
 def _default_data_dir() -> Path:
     return Path.cwd() / "var"
@@ -23,6 +25,9 @@ class Settings(BaseSettings):
         default=None,
         validation_alias="DATABASE_URL",
         description="postgresql+psycopg://... for PostgreSQL; default: SQLite in data_dir",
+    )
+    rules_dir: Path = Field(
+        default=RULES_DIR, description="the rule data (default: the rules shipped with kaoping)"
     )
     office_name: str = Field(default="七宝镇财政所", description="the issuing office printed on memos")
     document_number_prefix: str = Field(

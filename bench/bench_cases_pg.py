@@ -2,10 +2,10 @@
 
 1. A throwaway PostgreSQL (``api.store.testing.temporary_postgres``; or KAOPING_TEST_POSTGRES_URL),
    migrated with ``kaoping db upgrade``.
-2. N generated cases (``bench.generate``, default 100,000) stored with COPY exactly as ``api.store.cases.create_case``
+2. N generated cases (``engine.testing.cases``, default 100,000) stored with COPY exactly as ``api.store.cases.create_case``
    and ``api.store.decisions.create_decision`` leave them: the body as JSON, the filter columns (year of
    ``commissioned_on``, agency credit code, project unit), one ``case_members`` row per panel member id,
-   and the latest-decision columns (eligibility, assessment, fee, grade; from bench/oracle.py, which
+   and the latest-decision columns (eligibility, assessment, fee, grade; from engine/testing/oracle.py, which
    bench_engine checks against the engine; from the engine where chinese-calendar lacks the year; NULL,
    as for a case never decided, when no calendar covers the late days). To make the filters selective,
    agencies (200 credit codes, valid GB 32100 check characters) and project units (40) are spread over
@@ -66,10 +66,10 @@ from bench._serve import (
     run_wrk,
     start_server,
 )
-from bench.generate import cases as generate_cases
-from bench.oracle import decide as oracle_decide
-from engine._types import CREDIT_CODE_ALPHABET, credit_code_check_character
 from engine.errors import CaseError
+from engine.models import CREDIT_CODE_ALPHABET, credit_code_check_character
+from engine.testing import cases as generate_cases
+from engine.testing import decide as oracle_decide
 
 TARGET_P99_MS = 100.0
 COMPARISON = "(comparison)"

@@ -1,7 +1,7 @@
 """Engine throughput: generated contract cases through validation, durable_rules and the full trace.
 
 Prints cases/s for kaoping (validation + facts + engine + decision with trace) and for the plain-Python
-floor in bench/oracle.py on the same cases, their ratio, and checks every decision against the oracle.
+floor in engine/testing/oracle.py on the same cases, their ratio, and checks every decision against the oracle.
 JSON parsing is excluded (the cases are dicts already). Rounds alternate engine and floor; each prints
 its median and its best round (the least disturbed: on a shared 2-core VM the same code swings by
 ±20-30 % between rounds), and the ratio of each.
@@ -16,9 +16,9 @@ import statistics
 import sys
 import time
 
-from bench.generate import cases as generate_cases
-from bench.oracle import decide as oracle_decide
 from engine import Evaluator
+from engine.testing import cases as generate_cases
+from engine.testing import decide as oracle_decide
 
 
 def main() -> int:

@@ -1,6 +1,17 @@
 """kaoping's engine: validate a case, derive facts, decide with durable_rules, explain with a trace."""
 
+from engine.check import RulesReport, check_rules
 from engine.errors import CaseError, EngineError, KaopingError, RulebookError
 from engine.evaluate import Evaluator, evaluate, start
 
-__all__ = ["CaseError", "EngineError", "Evaluator", "KaopingError", "RulebookError", "evaluate", "start"]
+__all__ = [
+    "CaseError",
+    "EngineError",
+    "Evaluator",
+    "KaopingError",
+    "RulebookError",
+    "RulesReport",
+    "check_rules",
+    "evaluate",
+    "start",
+]

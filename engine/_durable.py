@@ -1,15 +1,15 @@
 """The durable_rules adapter: the only module that talks to the engine (docs/durable-rules.md).
 
-Adapter rules (docs/durable-rules.md §1.9, plus what we measured ourselves):
+Adapter rules (docs/durable-rules.md §1.9; the figures behind 5 and 6 are in docs/performance.md):
 
 1. durable-rules is pinned to 2.0.28 in pyproject.toml (this module uses its documented C calls).
 2. Each version gets its own Host whose ``_run`` is a no-op: no dispatcher thread, no timers.
 3. Rulesets are registered eagerly, when the adapter is built (at start-up), in one thread.
 4. One process-wide lock serialises every engine call; scale out with worker processes.
 5. One sid per engine, reused: each evaluation asserts its fact, drains the agenda and retracts the same
-   fact, which leaves the sid's state empty for the next case (measured: 93 → 55 µs per case against a
-   fresh sid and ``delete_state`` each time, since durable_rules allocates ~100 KB for every new state;
-   RSS flat). If anything fails on the way, the state is deleted and the next case gets a fresh sid
+   fact, which leaves the sid's state empty for the next case (durable_rules allocates a new state for
+   every new sid, so reusing one is cheaper than a fresh sid and ``delete_state`` each time; memory
+   stays flat). If anything fails on the way, the state is deleted and the next case gets a fresh sid
    (a counter), so a half-drained agenda or a fact left behind can never meet the next case; a live sid
    at a time means no 1,024-sid cap.
 6. Consequents do nothing at all: the rete network decides which rules match, and the adapter drains
@@ -17,10 +17,9 @@ Adapter rules (docs/durable-rules.md §1.9, plus what we measured ourselves):
    only the rule names. No Python code runs inside the engine, so none can fail, block or do I/O, and
    no state is written: so the adapter does not send the state back with ``update_state`` between
    actions as durable's own dispatcher does (it would re-assert an unchanged state that no rule can
-   match, rule 9; measured: ~3 µs per fired rule, a third of the engine call, for nothing).
-   (The measured cost of a Python consequent was ~80 µs; draining costs ~10 µs.)
+   match, rule 9). Draining in the adapter costs far less than a Python consequent per fired rule.
 7. Failures are loud: any engine exception, or a fact the sentinel did not see, raises EngineError.
-8. Every fact is observed: a sentinel rule matches every case fact. Measured on 2.0.28: an unhandled
+8. Every fact is observed: a sentinel rule matches every case fact. On 2.0.28 an unhandled
    fact leaves its sid's state behind (the 1,024-sid ``MemoryError`` follows), and ``delete_state`` on
    that sid then *segfaults*; so "no rule matched" must never happen.
 9. Every rule also requires a marker property that only case facts carry, so the sid's state object

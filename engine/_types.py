@@ -1,4 +1,4 @@
-"""Field types of the contract (shared/contract README "Conventions"), as pydantic annotated types.
+"""Field types of the contract (its "Conventions"), as pydantic annotated types.
 
 Numbers arrive as JSON numbers or decimal strings and become :class:`~decimal.Decimal`; precision is
 judged by value (``"88.00"`` is a score of 88). Dates are strict ISO ``YYYY-MM-DD`` strings.

@@ -1,4 +1,4 @@
-"""One hierarchy of kaoping errors (style.md §6.6 item 9).
+"""One hierarchy of kaoping errors, rooted in :mod:`rules.errors`.
 
 Every error a user can cause is a :class:`CaseError` carrying the contract's error list
 (``[{"loc": [...], "msg": "...", "type": "..."}]``); everything else is a bug or a broken

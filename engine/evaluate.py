@@ -1,36 +1,45 @@
 """Evaluate a case: pick the version, derive facts, let durable_rules decide, assemble the decision.
 
-The decision is built exactly in the contract's shape (shared/contract README "Decision (output)"),
-with one trace entry per rule of the version, in rulebook order.
+The decision is built exactly in the contract's shape (the contract's "Decision (output)"), with one
+trace entry per rule of the version, in rulebook order.
 """
 
 from __future__ import annotations
 
 import threading
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from engine._durable import DurableEngine
 from engine.calendar import WorkingDayCalendar, default_calendar
 from engine.errors import CaseError, EngineError
-from engine.facts import Facts, derive
+from engine.facts import Facts, derive, problems
 from engine.models import Case
 from engine.money import amount_in_words, quantize, to_fen
 from engine.trace import TraceWriter
 from engine.validate import parse_case
-from rules import Rulebook, RuleSet, load_rulebook
-from rules.rulesets import compile_ruleset
+from rules import Rulebook, RuleSet, load_rulebook, rules_dir, use_rules_dir
+from rules.rulesets import compile_versions
 
 _FIRST_PARTY_SCORE_PLACES = 3  # contract: party scores exact with exactly 3 decimals
 
 
 class Evaluator:
-    """Every rule version compiled once into its own durable_rules Host (adapter rule 3)."""
+    """Every rule version compiled once into its own durable_rules Host (adapter rule 3).
+
+    Raises:
+        RulebookError: a builder reads an undeclared fact, or a declared fact no derivation produces.
+    """
 
     def __init__(self, rulebook: Rulebook | None = None, calendar: WorkingDayCalendar | None = None) -> None:
         self.rulebook = rulebook or load_rulebook()
         self.calendar = calendar or default_calendar()
-        self._engines = {rs.version: DurableEngine(compile_ruleset(rs)) for rs in self.rulebook.versions}
+        compiled = compile_versions(self.rulebook.versions)
+        slips = problems(self.rulebook.facts)
+        if slips:
+            raise slips[0]
+        self._engines = {version: DurableEngine(ruleset) for version, ruleset in compiled.items()}
         self._writers = {rs.version: TraceWriter(rs) for rs in self.rulebook.versions}
         self._families = {rs.version: _rule_ids_by_family(rs) for rs in self.rulebook.versions}
         self._effects = {version: _effects_by_name(engine) for version, engine in self._engines.items()}
@@ -218,28 +227,42 @@ def _wording(
         "rework_round": case.draft.rework_round if case.draft else None,
         "evaluation_kind": case.commission.evaluation_kind,
         "prohibited_conduct": list(case.prohibited_conduct),
-        "divergent_nodes": "、".join(
+        "divergent_nodes": [
             n
             for n in ("plan", "draft")
             if outcomes.get("FLW-06") == "applied" and facts.engine[f"{n}_div_known"]
-        )
-        or "无",
+        ],
     }
 
 
-_DEFAULT: Evaluator | None = None
-_DEFAULT_LOCK = threading.Lock()
+_EVALUATORS: dict[Path, Evaluator] = {}
+_LOCK = threading.Lock()
+# The process's rules directory as last seen, with its evaluator: the common call is one comparison.
+_current: tuple[Path, Evaluator] | None = None
 
 
-def start() -> Evaluator:
-    """Build the process-wide evaluator now (FastAPI lifespan / CLI start-up: eager registration)."""
-    global _DEFAULT  # noqa: PLW0603 - one evaluator per process, built once
-    with _DEFAULT_LOCK:
-        if _DEFAULT is None:
-            _DEFAULT = Evaluator()
-        return _DEFAULT
+def start(rules_directory: Path | None = None) -> Evaluator:
+    """The process's evaluator over its rules directory, built now (lifespan, CLI: eager registration).
+
+    With ``rules_directory`` that directory becomes the process's rule data first (``rules.use_rules_dir``,
+    the settings' ``rules_dir``); an evaluator is built once per directory.
+    """
+    global _current  # noqa: PLW0603 - one evaluator per rules directory and process, built once
+    if rules_directory is not None:
+        use_rules_dir(rules_directory)
+    wanted = rules_dir()
+    seen = _current
+    if seen is not None and seen[0] is wanted:
+        return seen[1]
+    with _LOCK:
+        root = wanted.resolve()
+        evaluator = _EVALUATORS.get(root)
+        if evaluator is None:
+            evaluator = _EVALUATORS[root] = Evaluator(load_rulebook(root))
+        _current = (wanted, evaluator)
+        return evaluator
 
 
 def evaluate(data: Any) -> dict[str, Any]:
-    """Evaluate one raw case (a dict from JSON) with the process-wide evaluator."""
-    return (_DEFAULT or start()).evaluate(data)
+    """Evaluate one raw case (a dict from JSON) with the process's evaluator."""
+    return start().evaluate(data)

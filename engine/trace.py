@@ -1,9 +1,9 @@
 """The trace: one entry per rule, in rulebook order, with the outcome, a Chinese sentence, facts, citation.
 
-Wording lives in the catalogue (``detail`` per outcome); this module only fills its blanks. A blank named
-like a code list of the vocabulary (``agency_kind``, ``channel`` …) prints the codes' labels. The wording is
-parsed once per version into printf-style text (``%s`` per blank, ``%`` doubled), so writing an entry fills
-its blanks without parsing braces again.
+Wording lives in the catalogue (``detail`` per outcome, its parameter blanks already filled for the
+version); this module only fills its fact blanks. Templates are parsed once per version into printf-style
+text (``%s`` per blank, ``%`` doubled), so writing an entry costs a few dict look-ups rather than parsing
+braces again; a blank's codes are labelled by the code list its fact declares (``rules/facts.yaml``).
 """
 
 from __future__ import annotations
@@ -36,6 +36,12 @@ _OUTCOMES = ("held", "failed", "not_applicable", "applied")
 _Templates = dict[str, tuple[str, tuple[tuple[str, dict[str, str] | None], ...]]]
 
 
+def _labels(rs: RuleSet, rule_id: str, name: str) -> dict[str, str] | None:
+    """The labels of the codes a blank's fact holds (its declared code list), or None."""
+    fact = rs.facts.blank(rule_id, name)
+    return rs.labels.get(fact.codes) if fact is not None and fact.codes else None
+
+
 class TraceWriter:
     """Writes the trace of one rule version."""
 
@@ -45,7 +51,7 @@ class TraceWriter:
             templates: _Templates = {}
             for outcome in _OUTCOMES:
                 text, names = printf_style(rule.detail.get(outcome) or rule.detail["not_applicable"])
-                templates[outcome] = (text, tuple((n, rs.labels.get(n)) for n in names))
+                templates[outcome] = (text, tuple((n, _labels(rs, rule.id, n)) for n in names))
             self._plan.append((rule.id, rule.cite, templates))
 
     def write(

@@ -1,13 +1,15 @@
-"""Load and validate the rule data under ``rules/`` into version snapshots (style.md §6.3-6.4).
+"""Load and validate the rule data under ``rules/`` into version snapshots.
 
 The loader fails loudly, naming the file and the key: unknown keys, duplicate keys, floats where a
-quoted decimal belongs, citations of unknown sources or without an article or note, dated entries
-that leave a version without a value, bands that do not cover 0-100 exactly once, weights that do
-not sum to 1, coefficients that do not match the grades.
+quoted decimal belongs, dates that are not real ``YYYY-MM-DD`` dates or that start no version,
+citations of unknown sources or without an article or note, dated entries that leave a version without
+a value, bands that do not cover 0-100 exactly once, weights that do not sum to 1, coefficients that do
+not match the grades, blanks in a rule's texts that name no parameter or no declared fact.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -15,17 +17,12 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from rules.errors import RulebookError
-from rules.schema import (
-    ISO_DATE,
-    Citation,
-    Source,
-)
+from rules.facts import FactBook
+from rules.schema import Citation, Source
 
 RULES_DIR = Path(__file__).resolve().parent
-_DECIMAL = __import__("re").compile(r"^-?\d+(\.\d+)?$")
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -56,6 +53,7 @@ class RuleSet:
     params: dict[str, Any]
     content_hash: str
     labels: dict[str, dict[str, str]]
+    facts: FactBook
 
     def label(self, kind: str, code: str) -> str:
         """The Chinese label of an enumerated code (``rules/vocabulary.yaml``), or the code itself."""
@@ -69,26 +67,8 @@ class RuleSet:
             raise RulebookError("rules/parameters", path, "no such parameter") from None
 
 
-def _validate(model: Any, data: Any, path: Path) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "-"
-        raise RulebookError(str(path), key, first["msg"]) from None
-
-
-def _iso(value: str, path: Path, key: str) -> date:
-    if not ISO_DATE.match(value):
-        raise RulebookError(str(path), key, "dates must be written YYYY-MM-DD, such as 2024-01-01")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise RulebookError(str(path), key, f"{value} is not a real date") from None
-
-
 def _at(dated: dict[str, Any], version: str) -> tuple[str, Any] | None:
-    """The entry in force at ``version``: the latest date on or before it."""
+    """The entry in force at ``version``: the latest date on or before it (valid ISO dates sort as text)."""
     keys = sorted(k for k in dated if k <= version)
     return (keys[-1], dated[keys[-1]]) if keys else None
 

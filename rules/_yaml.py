@@ -1,4 +1,4 @@
-"""Strict YAML reading for rule data: duplicate keys are errors and dates stay strings (OpenFisca style)."""
+"""Strict YAML reading for rule data: duplicate keys are errors, dates stay strings, shapes are checked."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from rules.errors import RulebookError
 
@@ -39,3 +40,13 @@ def read_yaml(path: Path) -> Any:
             return yaml.load(handle, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise RulebookError(str(path), "-", f"not valid YAML: {exc}") from None
+
+
+def validated(model: Any, data: Any, path: Path) -> Any:
+    """``data`` as an instance of the pydantic ``model``, or a :class:`RulebookError` naming file and key."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "-"
+        raise RulebookError(str(path), key, str(first["msg"]).removeprefix("Value error, ")) from None

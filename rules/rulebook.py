@@ -10,21 +10,21 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rules._loader import (
-    RULES_DIR,
-    Rule,
-    RuleSet,
-    _at,
-    _iso,
-    _typed,
-    _validate,
-    cite_text,
-)
-from rules._yaml import read_yaml
+from rules._loader import RULES_DIR, Rule, RuleSet, _at, _typed, cite_text
+from rules._texts import CatalogueEntry, check_texts, fill_texts
+from rules._yaml import read_yaml, validated
 from rules.errors import RulebookError
-from rules.schema import CatalogueFile, CatalogueRule, Citation, ParameterFile, Source, VersionsFile
+from rules.facts import FactBook, load_facts
+from rules.schema import (
+    CatalogueFile,
+    CatalogueRule,
+    Citations,
+    ParameterFile,
+    Source,
+    VersionEntry,
+    VersionsFile,
+)
 from rules.vocabulary import Vocabulary, load_vocabulary
-from rules.wording import printf_style
 
 
 def _json_default(value: Any) -> Any:
@@ -36,23 +36,22 @@ def _json_default(value: Any) -> Any:
 
 
 class Rulebook:
-    """All rule versions, loaded from a rules directory and validated (style.md §6.4)."""
+    """All rule versions, loaded from a rules directory and validated as a whole."""
 
     def __init__(self, root: Path = RULES_DIR) -> None:
         self.root = root
         versions_path = root / "versions.yaml"
-        versions = _validate(VersionsFile, read_yaml(versions_path), versions_path)
+        versions = validated(VersionsFile, read_yaml(versions_path), versions_path)
         self.families: tuple[str, ...] = tuple(versions.families)
         ids = [v.id for v in versions.versions]
-        for i, vid in enumerate(ids):
-            _iso(vid, versions_path, f"versions[{i}].id")
         if ids != sorted(set(ids)):
             raise RulebookError(str(versions_path), "versions", "version dates must be unique and ascending")
-        self._versions = versions.versions
+        self._versions: list[VersionEntry] = versions.versions
+        self._version_ids = frozenset(ids)
         sources_path = root / "sources.yaml"
         raw_sources = read_yaml(sources_path) or {}
         self.sources: dict[str, Source] = {
-            key: _validate(Source, value, sources_path) for key, value in raw_sources.items()
+            key: validated(Source, value, sources_path) for key, value in raw_sources.items()
         }
         for v in self._versions:
             if v.measure not in self.sources:
@@ -63,14 +62,28 @@ class Rulebook:
         }
         self._catalogue = self._load_catalogue()
         self._parameters = self._load_parameters()
+        rule_ids = {entry.rule.id for family in self._catalogue.values() for entry in family}
+        self.facts: FactBook = load_facts(root / "facts.yaml", rule_ids, set(self.vocabulary.lists))
+        for family in self._catalogue.values():
+            for entry in family:
+                check_texts(entry, set(self._parameters), self.facts)
         self._snapshots = {v.id: self._snapshot(i) for i, v in enumerate(self._versions)}
 
     # ------------------------------------------------------------------ loading
 
-    def _check_citations(self, cites: dict[str, list[Citation]], path: Path, key: str) -> None:
-        first = self._versions[0].id
+    def _on_a_version(self, when: str, path: Path, key: str) -> None:
+        """A dated entry takes effect with a version: its date must start one (else it is never used)."""
+        if when not in self._version_ids:
+            raise RulebookError(
+                str(path),
+                key,
+                f"no version starts on {when}: add it to versions.yaml, or date the entry on one",
+            )
+
+    def _check_citations(self, cites: Citations, path: Path, key: str, first: str) -> None:
+        """Citations dated on versions, in force from ``first`` (the rule's first day in force) on."""
         for when, items in cites.items():
-            _iso(when, path, f"{key}.citations.{when}")
+            self._on_a_version(when, path, f"{key}.citations.{when}")
             if not items:
                 raise RulebookError(str(path), f"{key}.citations.{when}", "a rule needs a citation")
             for c in items:
@@ -82,51 +95,70 @@ class Rulebook:
                     raise RulebookError(str(path), f"{key}.citations.{when}", f"unknown source {c.source}")
         if min(cites) > first:
             raise RulebookError(str(path), f"{key}.citations", f"no citation in force on {first}")
+        if min(cites) < first:
+            raise RulebookError(
+                str(path), f"{key}.citations.{min(cites)}", f"dated before the rule is in force ({first})"
+            )
 
-    def _load_catalogue(self) -> dict[str, list[tuple[CatalogueFile, CatalogueRule]]]:
-        out: dict[str, list[tuple[CatalogueFile, CatalogueRule]]] = {}
+    def _first_day(self, rule: CatalogueRule, path: Path) -> str:
+        """The rule's first day in force (the first version's unless ``in_force`` says), its dates checked."""
+        if rule.in_force is None:
+            return self._versions[0].id
+        first = rule.in_force.from_
+        self._on_a_version(first, path, f"{rule.id}.in_force.from")
+        last = rule.in_force.to
+        if last is not None:
+            after = (date.fromisoformat(last) + timedelta(days=1)).isoformat()
+            if last < first or after not in self._version_ids:
+                raise RulebookError(
+                    str(path),
+                    f"{rule.id}.in_force.to",
+                    "a rule stays in force up to the day before a later version starts",
+                )
+        return first
+
+    def _load_catalogue(self) -> dict[str, list[CatalogueEntry]]:
+        out: dict[str, list[CatalogueEntry]] = {}
         seen: set[str] = set()
         for family in self.families:
             path = self.root / "catalogue" / f"{family}.yaml"
             if not path.exists():
                 raise RulebookError(str(path), "-", f"the family {family} in versions.yaml has no catalogue")
-            cat = _validate(CatalogueFile, read_yaml(path), path)
+            cat = validated(CatalogueFile, read_yaml(path), path)
             if cat.family != family:
                 raise RulebookError(str(path), "family", f"expected {family}")
             for rule in cat.rules:
                 if rule.id in seen:
                     raise RulebookError(str(path), rule.id, "duplicate rule id")
                 seen.add(rule.id)
-                self._check_citations(rule.citations, path, rule.id)
+                self._check_citations(rule.citations, path, rule.id, self._first_day(rule, path))
                 expected = {"held", "failed"} if cat.kind == "check" else {"applied", "not_applicable"}
+                if cat.kind == "check" and not cat.not_applicable:
+                    expected.add("not_applicable")  # no family default: each check words its own
                 if not expected <= set(rule.detail):
                     raise RulebookError(
                         str(path), f"{rule.id}.detail", f"needs wording for {sorted(expected)}"
                     )
-                for outcome, wording in rule.detail.items():
-                    try:
-                        printf_style(wording)
-                    except ValueError as exc:
-                        raise RulebookError(str(path), f"{rule.id}.detail.{outcome}", str(exc)) from None
-            out[family] = [(cat, r) for r in cat.rules]
+            out[family] = [CatalogueEntry(path, cat, r) for r in cat.rules]
         return out
 
     def _load_parameters(self) -> dict[str, tuple[Path, ParameterFile]]:
         out: dict[str, tuple[Path, ParameterFile]] = {}
         base = self.root / "parameters"
+        first = self._versions[0].id
         for path in sorted(base.rglob("*.yaml")):
             name = ".".join(path.relative_to(base).with_suffix("").parts)
-            param = _validate(ParameterFile, read_yaml(path), path)
-            self._check_citations(param.metadata.citations, path, "metadata")
+            param = validated(ParameterFile, read_yaml(path), path)
+            self._check_citations(param.metadata.citations, path, "metadata", first)
             for when in param.values:
-                _iso(when, path, f"values.{when}")
+                self._on_a_version(when, path, f"values.{when}")
             out[name] = (path, param)
         for family in self._catalogue.values():
-            for _, rule in family:
-                for p in rule.parameters:
+            for entry in family:
+                for p in entry.rule.parameters:
                     if p not in out:
                         raise RulebookError(
-                            "rules/catalogue", f"{rule.id}.parameters", f"unknown parameter {p}"
+                            str(entry.path), f"{entry.rule.id}.parameters", f"unknown parameter {p}"
                         )
         return out
 
@@ -147,24 +179,25 @@ class Rulebook:
         self._cross_check(params)
         rules = []
         for family in self.families:
-            for cat, r in self._catalogue[family]:
-                if r.in_force and not (r.in_force.get("from", vid) <= vid <= r.in_force.get("to", vid)):
+            for item in self._catalogue[family]:
+                r = item.rule
+                if r.in_force and not (r.in_force.from_ <= vid <= (r.in_force.to or vid)):
                     continue
                 cites = _at(r.citations, vid)
                 assert cites is not None  # noqa: S101 - _check_citations guarantees one
+                texts = fill_texts(item, cites, params, vid)
                 rules.append(
                     Rule(
                         id=r.id,
                         family=family,
-                        kind=cat.kind,
-                        title=r.title,
-                        text_zh=r.text.zh,
-                        text_en=r.text.en,
+                        kind=item.catalogue.kind,
+                        title=texts.title,
+                        text_zh=texts.text_zh,
+                        text_en=texts.text_en,
                         severity=r.severity,
                         parameters=tuple(r.parameters),
-                        cite=cite_text(cites[1], self.sources),
-                        detail={"not_applicable": cat.not_applicable or "本项不适用"}
-                        | {str(k): v for k, v in r.detail.items()},
+                        cite=cite_text(texts.citations, self.sources),
+                        detail=texts.detail,
                     )
                 )
         measure = self.sources[entry.measure]
@@ -181,6 +214,7 @@ class Rulebook:
             params=params,
             content_hash=digest,
             labels=self.labels,
+            facts=self.facts,
         )
 
     @staticmethod
@@ -218,7 +252,26 @@ class Rulebook:
         return chosen
 
 
+_PROCESS_RULES_DIR = [RULES_DIR]
+
+
+def use_rules_dir(root: Path) -> None:
+    """Make ``root`` the rule data of this process: :func:`load_rulebook` reads it from now on.
+
+    A deployment runs on one rules directory (the settings' ``rules_dir``); the shipped ``rules/`` is the
+    default. Loading happens on the first :func:`load_rulebook`, not here.
+    """
+    if Path(root).resolve() != _PROCESS_RULES_DIR[0].resolve():
+        load_rulebook.cache_clear()
+    _PROCESS_RULES_DIR[0] = root
+
+
+def rules_dir() -> Path:
+    """The rules directory of this process (:func:`use_rules_dir`)."""
+    return _PROCESS_RULES_DIR[0]
+
+
 @cache
-def load_rulebook(root: Path = RULES_DIR) -> Rulebook:
-    """The rulebook under ``root``, loaded once per process."""
-    return Rulebook(root)
+def load_rulebook(root: Path | None = None) -> Rulebook:
+    """The rulebook under ``root`` (default: the process's rules directory), loaded once."""
+    return Rulebook(Path(root or _PROCESS_RULES_DIR[0]).resolve())

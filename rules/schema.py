@@ -1,14 +1,31 @@
-"""Shapes of the rule data files (style.md §6.3-6.4), validated strictly when they load."""
+"""Shapes of the rule data files (catalogue, parameters, sources, versions, facts), validated strictly."""
 
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RULE_ID = re.compile(r"^[A-Z]{3}-\d{2}$")
+FACT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _iso_date(value: str) -> str:
+    """A real calendar date written ``YYYY-MM-DD``; it stays text (ISO dates sort as text)."""
+    if not ISO_DATE.match(value):
+        raise ValueError(f"{value!r}: dates must be written YYYY-MM-DD, such as 2024-01-01")
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} is not a real date") from None
+    return value
+
+
+# Every date in the rule data: version ids, the keys of dated citations and values, in_force, sources.
+IsoDateText = Annotated[str, AfterValidator(_iso_date)]
 
 
 class _Strict(BaseModel):
@@ -18,16 +35,9 @@ class _Strict(BaseModel):
 class VersionEntry(_Strict):
     """One line of ``rules/versions.yaml``."""
 
-    id: str
+    id: IsoDateText
     measure: str
     note: str = ""
-
-    @field_validator("id")
-    @classmethod
-    def _iso(cls, value: str) -> str:
-        if not ISO_DATE.match(value):
-            raise ValueError("version ids are effective dates written YYYY-MM-DD")
-        return value
 
 
 class VersionsFile(_Strict):
@@ -43,7 +53,7 @@ class Source(_Strict):
     title: str
     issuer: str
     doc: str | None = None
-    effective: str | None = None
+    effective: IsoDateText | None = None
     sources_md: str
 
     @field_validator("doc")
@@ -70,11 +80,21 @@ class Citation(_Strict):
         return value
 
 
+Citations = dict[IsoDateText, list[Citation]]
+
+
 class RuleText(_Strict):
     """A rule's text in Chinese and English."""
 
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
+
+
+class InForce(_Strict):
+    """When a rule is in force: from a version's date, and up to the day before a later version's."""
+
+    from_: IsoDateText = Field(alias="from")
+    to: IsoDateText | None = None
 
 
 class CatalogueRule(_Strict):
@@ -85,9 +105,9 @@ class CatalogueRule(_Strict):
     severity: Literal["BLOCK", "WARN"] | None = None
     parameters: list[str] = []
     text: RuleText
-    citations: dict[str, list[Citation]] = Field(min_length=1)
+    citations: Citations = Field(min_length=1)
     detail: dict[Literal["held", "failed", "not_applicable", "applied"], str]
-    in_force: dict[Literal["from", "to"], str] | None = None
+    in_force: InForce | None = None
 
     @field_validator("id")
     @classmethod
@@ -118,7 +138,7 @@ class ParameterMetadata(_Strict):
     type: Literal["text", "integer", "decimal", "list", "mapping", "weights", "bands", "coefficients"]
     unit: str
     local_scheme: bool = False
-    citations: dict[str, list[Citation]] = Field(min_length=1)
+    citations: Citations = Field(min_length=1)
 
 
 class ParameterFile(_Strict):
@@ -126,4 +146,45 @@ class ParameterFile(_Strict):
 
     description: str = Field(min_length=1)
     metadata: ParameterMetadata
-    values: dict[str, DatedValue] = Field(min_length=1)
+    values: dict[IsoDateText, DatedValue] = Field(min_length=1)
+
+
+class EngineFactEntry(_Strict):
+    """A fact durable_rules reads: its type, unit, label, code list and the rules whose conditions read it."""
+
+    type: Literal["bool", "int", "text"]
+    unit: Literal["flag", "count", "scaled_count", "hundredths", "working_day", "round", "code"]
+    label: str = Field(min_length=1)
+    codes: str | None = None
+    read_by: list[str] = Field(min_length=1)
+
+
+class ShownFactEntry(_Strict):
+    """A value a trace entry shows (its ``facts``) and its wording may name."""
+
+    label: str = Field(min_length=1)
+    codes: str | None = None
+    shown_by: list[str] = Field(min_length=1)
+
+
+class DecidedEntry(_Strict):
+    """A decided value (grade, coefficient, payable ...) that any rule's wording may name."""
+
+    label: str = Field(min_length=1)
+    codes: str | None = None
+
+
+class FactsFile(_Strict):
+    """``rules/facts.yaml``."""
+
+    engine: dict[str, EngineFactEntry] = Field(min_length=1)
+    shown: dict[str, ShownFactEntry] = Field(min_length=1)
+    decided: dict[str, DecidedEntry] = Field(min_length=1)
+
+    @field_validator("engine", "shown", "decided")
+    @classmethod
+    def _names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for name in value:
+            if not FACT_NAME.match(name):
+                raise ValueError(f"{name!r}: a fact name is lower-case snake_case, such as member_count")
+        return value

@@ -29,28 +29,6 @@ ON_THEIR_OWN = [
     "api.store.testing",
 ]
 
-KNOWN_PRIVATE = {
-    # TODO(engine/facts.py): delete once it stops reading rules.rulesets._registry  # noqa: FIX002, TD003
-    # (hundredths is being made public by the rules refactor).
-    ("engine/facts.py", "rules.rulesets._registry"),
-    # TODO(engine/_types.py): delete once engine offers its field types publicly  # noqa: FIX002, TD003
-    # (CaseId, CreditCode, IsoDate, Name, PartyScore, Text and the credit-code check, e.g. as engine/types.py):
-    # the store's schemas and the case-list benchmark need them.
-    ("api/store/schemas/audit.py", "engine._types"),
-    ("api/store/schemas/cases.py", "engine._types"),
-    ("api/store/schemas/decisions.py", "engine._types"),
-    ("api/store/schemas/registries.py", "engine._types"),
-    ("bench/bench_cases_pg.py", "engine._types"),
-}
-"""(file, private module) pairs that other work is removing; tolerated, never required."""
-
-KNOWN_TESTS_TO_BENCH = {
-    # TODO(bench/generate.py, bench/oracle.py): delete once they live in engine/testing  # noqa: FIX002, TD003
-    # (the case generator and the oracle move into the product so tests and benchmarks share them).
-    "tests/engine/test_oracle.py",
-    "tests/properties/test_properties.py",
-}
-
 
 def _within(imp: Import, package: str) -> bool:
     return imp.target == package or imp.target.startswith(f"{package}.")
@@ -111,10 +89,7 @@ def test_no_module_imports_another_packages_private_module() -> None:
             part = private_part(imp.target)
             if imp.top not in OURS or imp.top == own or part is None:
                 continue
-            parts = imp.target.split(".")
-            private = ".".join(parts[: parts.index(part) + 1])
-            if (str(path.relative_to(ROOT)), private) not in KNOWN_PRIVATE:
-                found.append(f"{imp.where} imports {imp.target}")
+            found.append(f"{imp.where} imports {imp.target}")
     assert found == []
 
 
@@ -131,11 +106,7 @@ def test_no_module_imports_a_librarys_private_module() -> None:
 
 def test_tests_and_benchmarks_do_not_import_each_other() -> None:
     """What both need (a throwaway PostgreSQL, the case generator) lives in the product."""
-    found = _violations(("bench",), ("tests",))
-    found += [
-        line for line in _violations(("tests",), ("bench",)) if line.split(":")[0] not in KNOWN_TESTS_TO_BENCH
-    ]
-    assert found == []
+    assert _violations(("bench",), ("tests",)) + _violations(("tests",), ("bench",)) == []
 
 
 def test_the_reader_sees_every_kind_of_import(tmp_path: Path) -> None:
@@ -161,3 +132,17 @@ def test_the_reader_sees_every_kind_of_import(tmp_path: Path) -> None:
         "api.other",
     }
     assert targets == expected
+
+
+@pytest.mark.parametrize(
+    ("package", "absent"),
+    [("rules", ("engine", "api")), ("rules.rulesets", ("engine", "api")), ("engine", ("api",))],
+)
+def test_a_package_imports_on_its_own_and_not_the_layers_above(package: str, absent: tuple[str, ...]) -> None:
+    """In a fresh interpreter the package imports alone (no circle) and loads nothing above it."""
+    code = f"import sys, {package}; print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(absent)!r}))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

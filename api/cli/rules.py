@@ -8,10 +8,9 @@ from typing import Any
 
 from api import jsonio
 from api.rulebook import rules_as_json
+from engine import check_rules
 from engine.errors import RulebookError
-from rules import load_rulebook
-from rules.rulebook import Rulebook
-from rules.rulesets import compile_ruleset
+from rules import load_rulebook, use_rules_dir
 
 
 def add_parser(subparsers: Any) -> None:
@@ -27,27 +26,23 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def check(rulebook: Rulebook) -> list[str]:
-    """Compile every version (every rule needs a builder and conditions); the loader checked the rest."""
-    lines = []
-    for rs in rulebook.versions:
-        compiled = compile_ruleset(rs)
-        lines.append(
-            f"{rs.version}: {len(rs.rules)} rules, {len(compiled.definition)} engine rules, "
-            f"in force {rs.valid_from}..{rs.valid_to or 'open'}, hash {rs.content_hash[:12]}"
-        )
-    return lines
-
-
 def run(args: argparse.Namespace) -> int:
     """Run ``rules``."""
+    from api.settings import get_settings  # noqa: PLC0415 - the parser does not load the settings
+
+    use_rules_dir(get_settings().rules_dir)
+    if args.action == "check":
+        report = check_rules()
+        for line in report.lines:
+            print(line)  # noqa: T201 - the command's output
+        for problem in report.problems:
+            print(f"kaoping: rule data is broken: {problem}", file=sys.stderr)  # noqa: T201
+        if report.problems:
+            return 1
+        print("rule data OK: dates, citations, parameters, texts, facts and builders")  # noqa: T201
+        return 0
     try:
         rulebook = load_rulebook()
-        if args.action == "check":
-            for line in check(rulebook):
-                print(line)  # noqa: T201 - the command's output
-            print("rule data OK: bands, coefficients, weights, dates, citations and builders")  # noqa: T201
-            return 0
     except RulebookError as exc:
         print(f"kaoping: rule data is broken: {exc}", file=sys.stderr)  # noqa: T201
         return 1

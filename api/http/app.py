@@ -49,7 +49,8 @@ def _version() -> str:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    start()  # register every rule version's durable_rules ruleset now, in one thread (adapter rule 3)
+    # Register every rule version's durable_rules ruleset now, in one thread (adapter rule 3).
+    start(app.state.settings.rules_dir)
     db.check_schema(app.state.engine)
     yield
     app.state.tokens.close()
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="kaoping 考评",
-        summary="Review of third-party budget-performance evaluation commissions (七宝镇财政所)",
+        summary=f"Review of third-party budget-performance evaluation commissions ({settings.office_name})",
         version=_version(),
         lifespan=_lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",

@@ -1,5 +1,8 @@
-"""durable_rules builders: the only code that knows the engine's condition syntax (style.md §6.4)."""
+"""durable_rules builders: the only code that knows the engine's condition syntax.
 
-from rules.rulesets.compile import CompiledRuleset, compile_ruleset
+They read only the version snapshot: every threshold comes from its parameters when the ruleset is built.
+"""
 
-__all__ = ["CompiledRuleset", "compile_ruleset"]
+from rules.rulesets.compile import CompiledRuleset, compile_ruleset, compile_versions, reader_problems
+
+__all__ = ["CompiledRuleset", "compile_ruleset", "compile_versions", "reader_problems"]

@@ -7,6 +7,7 @@ JSON (``$and``, ``$or``, ``$lt``, ``$neq`` ..., and ``{"$m": field}`` for field-
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,10 @@ class Cond:
 
     def to_json(self) -> dict[str, Any]:
         """The durable_rules JSON form of this condition."""
+        raise NotImplementedError
+
+    def comparisons(self) -> Iterator[Cmp]:
+        """Every comparison in the condition (what it reads)."""
         raise NotImplementedError
 
 
@@ -56,6 +61,14 @@ class Cmp(Cond):
             return {self.field: rhs}
         return {_JSON_OP[self.op]: {self.field: rhs}}
 
+    def comparisons(self) -> Iterator[Cmp]:
+        """This comparison."""
+        yield self
+
+    def fields(self) -> tuple[str, ...]:
+        """The fields it reads: its own, and the right-hand side's when that is another field."""
+        return (self.field, self.value.field) if isinstance(self.value, Ref) else (self.field,)
+
 
 @dataclass(frozen=True, eq=False)
 class All(Cond):
@@ -71,6 +84,11 @@ class All(Cond):
         parts = _flatten(self.parts, All)
         return parts[0].to_json() if len(parts) == 1 else {"$and": [p.to_json() for p in parts]}
 
+    def comparisons(self) -> Iterator[Cmp]:
+        """The comparisons of every part."""
+        for part in self.parts:
+            yield from part.comparisons()
+
 
 @dataclass(frozen=True, eq=False)
 class Any_(Cond):  # noqa: N801 - `Any` is taken by typing
@@ -85,6 +103,11 @@ class Any_(Cond):  # noqa: N801 - `Any` is taken by typing
         """``$or`` of the parts (a single part stands alone)."""
         parts = _flatten(self.parts, Any_)
         return parts[0].to_json() if len(parts) == 1 else {"$or": [p.to_json() for p in parts]}
+
+    def comparisons(self) -> Iterator[Cmp]:
+        """The comparisons of every part."""
+        for part in self.parts:
+            yield from part.comparisons()
 
 
 def _flatten(parts: tuple[Cond, ...], kind: type[Cond]) -> list[Cond]:

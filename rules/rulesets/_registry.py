@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from rules._loader import RuleSet
-from rules.rulesets._cond import Cond
-
-HUNDRED = Decimal(100)
+from rules.facts import hundredths
+from rules.rulesets._cond import Cond, F
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,11 @@ class Logic:
     fails: Cond | None = None
     applied: list[tuple[Cond, dict[str, Any]]] = field(default_factory=list)
 
+    def conditions(self) -> list[Cond]:
+        """Every condition the rule's builder wrote."""
+        found = [c for c in (self.applies, self.fails) if c is not None]
+        return found + [cond for cond, _ in self.applied]
+
     def failed_when(self) -> Cond | None:
         """The full failure condition (applicable and failing)."""
         if self.fails is None:
@@ -51,7 +54,7 @@ SECTION_BUILDERS: list[SectionBuilder] = []
 
 
 def builds(rule_id: str) -> Callable[[Builder], Builder]:
-    """Register the builder of one rule id (style.md §6.6 item 10)."""
+    """Register the builder of one rule id: ``@builds("ELG-04")`` above a function of the version."""
 
     def register(fn: Builder) -> Builder:
         if rule_id in BUILDERS:
@@ -68,18 +71,8 @@ def section(fn: SectionBuilder) -> SectionBuilder:
     return fn
 
 
-def hundredths(value: Decimal) -> int:
-    """A score or amount as whole hundredths, exact (the engine never sees floats)."""
-    scaled = value * HUNDRED
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"{value} has more than two decimals")
-    return int(scaled)
-
-
 def grade_bands(rs: RuleSet, field_name: str) -> list[tuple[str, Cond]]:
     """Each grade with the condition that ``field_name`` (in hundredths) lies in its band (ASM-03 bands)."""
-    from rules.rulesets._cond import F  # noqa: PLC0415 - keep the registry importable on its own
-
     bands = rs.param("assessment.grade_bands")
     top = max(b[2] for b in bands)
     value = F(field_name)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from rules._loader import RuleSet
+from rules.facts import hundredths
 from rules.rulesets._cond import F
-from rules.rulesets._registry import Logic, builds, hundredths
+from rules.rulesets._registry import Logic, builds
 
 
 @builds("ELG-01")

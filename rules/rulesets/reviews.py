@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from rules._loader import RuleSet
+from rules.facts import hundredths
 from rules.rulesets._cond import F
-from rules.rulesets._registry import Logic, builds, grade_bands, hundredths
+from rules.rulesets._registry import Logic, builds, grade_bands
 
 _PLAN = F("plan_submitted").true
 _DRAFT = F("draft_submitted").true

@@ -24,7 +24,7 @@ def evaluator() -> Evaluator:
 
 
 def test_worked_example_reproduces_the_contract_decision(evaluator: Evaluator) -> None:
-    """Rulebook §7: the example case gives exactly shared/contract/example-decision.json (trace aside)."""
+    """Rulebook §7: the example case gives exactly the contract's example decision (trace aside)."""
     expected = json.loads((CASES / "worked_example_2024.decision.json").read_text(encoding="utf-8"))
     decision = evaluator.evaluate(load_base("worked_example_2024"))
     assert expected == {k: v for k, v in decision.items() if k != "trace"}

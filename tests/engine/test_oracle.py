@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bench.generate import cases
-from bench.oracle import decide
+from engine.testing import cases, decide
 from tests.yamlcases import shared_evaluator
 
 

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, assume, event, given, note, settings
 from hypothesis import strategies as st
 
 import engine
-from bench.generate import CONDUCT, generate
 from engine.calendar import default_calendar
 from engine.money import amount_in_words, parse_amount_in_words
+from engine.testing import CONDUCT, generate
 from rules import load_rulebook
 from tests.yamlcases import load_base, shared_evaluator
 
@@ -97,12 +97,12 @@ def _keep_in_calendar(case: dict[str, Any]) -> None:
 
 @st.composite
 def base_cases(draw: st.DrawFn) -> dict[str, Any]:
-    """The worked example or a case of ``bench.generate`` from a drawn seed."""
+    """The worked example or a case of ``engine.testing.generate`` from a drawn seed."""
     if draw(st.booleans()):
         return worked_example()
     seed = draw(st.integers(min_value=0, max_value=2**32 - 1))
     index = draw(st.integers(min_value=0, max_value=999_999))
-    note(f"bench.generate.generate({index}, random.Random({seed}))")
+    note(f"engine.testing.generate({index}, random.Random({seed}))")
     return generate(index, random.Random(seed))
 
 

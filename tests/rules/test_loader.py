@@ -1,45 +1,45 @@
-"""The rule-data loader fails loudly, naming the file and key; new versions need no code change."""
+"""The rule-data loader fails loudly, naming the file and key (one malformed fixture per error)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from engine import Evaluator
 from engine.errors import RulebookError
 from rules import Rulebook
-from rules._loader import RULES_DIR
-from tests.yamlcases import load_base
+from tests.rules.conftest import edit
+
+_VERSION_2024 = "    note: 《上海市第三方机构预算绩效评价业务监督管理实施细则》施行\n"
+_ELG02_CITES = "{source: EMALL-RULES}\n    detail:\n      held: 电子卖场"
 
 
-@pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(RULES_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__", "rulesets"))
-    return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+def _rule_in_force(r: Path, when: str, cited: str) -> None:
+    """ELG-05 in force from ``when`` only, cited from ``cited``."""
+    edit(
+        r / "catalogue/eligibility.yaml",
+        "    title: 机构独立于委托方和被评价单位\n",
+        f'    title: 机构独立于委托方和被评价单位\n    in_force: {{from: "{when}"}}\n',
+    )
+    edit(
+        r / "catalogue/eligibility.yaml",
+        '    citations:\n      "2021-08-01":\n        - {source: CJ-2021-4, article: 第二条}\n        - {source: CY-2021-6}',
+        f'    citations:\n      "{cited}":\n        - {{source: CJ-2021-4, article: 第二条}}\n        - {{source: CY-2021-6}}',
+    )
 
 
 BAD_DATA: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "unknown key in a catalogue rule",
-        lambda r: _edit(
+        lambda r: edit(
             r / "catalogue/eligibility.yaml", "  - id: ELG-01\n", "  - id: ELG-01\n    colour: red\n"
         ),
         "eligibility.yaml: rules.0.colour",
     ),
     (
         "duplicate key",
-        lambda r: _edit(
+        lambda r: edit(
             r / "parameters/panel/min_members.yaml",
             '  "2021-08-01": {value: 5}',
             '  "2021-08-01": {value: 5}\n  "2021-08-01": {value: 6}',
@@ -48,21 +48,19 @@ BAD_DATA: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "citation of an unknown source",
-        lambda r: _edit(
-            r / "catalogue/eligibility.yaml",
-            "{source: EMALL-RULES}\n    detail:\n      held: 电子卖场",
-            "{source: NOWHERE}\n    detail:\n      held: 电子卖场",
+        lambda r: edit(
+            r / "catalogue/eligibility.yaml", _ELG02_CITES, _ELG02_CITES.replace("EMALL-RULES", "NOWHERE")
         ),
         "unknown source NOWHERE",
     ),
     (
         "an invented article form",
-        lambda r: _edit(r / "catalogue/panel.yaml", "article: 第九条", "article: Art. 9"),
+        lambda r: edit(r / "catalogue/panel.yaml", "article: 第九条", "article: Art. 9"),
         "an article reads like",
     ),
     (
         "a float where a quoted decimal belongs",
-        lambda r: _edit(
+        lambda r: edit(
             r / "parameters/fees/late_deduction.yaml",
             'rate_per_working_day: "0.01"',
             "rate_per_working_day: 0.01",
@@ -71,14 +69,14 @@ BAD_DATA: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "a parameter with no value on the first version (a gap)",
-        lambda r: _edit(
-            r / "parameters/panel/min_members.yaml", '"2021-08-01": {value: 5}', '"2022-01-01": {value: 5}'
+        lambda r: edit(
+            r / "parameters/panel/min_members.yaml", '"2021-08-01": {value: 5}', '"2024-01-01": {value: 5}'
         ),
         "no value in force on 2021-08-01",
     ),
     (
         "bands that leave a gap",
-        lambda r: _edit(
+        lambda r: edit(
             r / "parameters/assessment/grade_bands.yaml",
             '{grade: 中, from: "60", to: "80"}',
             '{grade: 中, from: "61", to: "80"}',
@@ -87,7 +85,7 @@ BAD_DATA: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "bands that overlap",
-        lambda r: _edit(
+        lambda r: edit(
             r / "parameters/assessment/grade_bands.yaml",
             '{grade: 中, from: "60", to: "80"}',
             '{grade: 中, from: "59", to: "80"}',
@@ -96,7 +94,7 @@ BAD_DATA: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "bands that stop short of 100",
-        lambda r: _edit(
+        lambda r: edit(
             r / "parameters/assessment/grade_bands.yaml",
             '{grade: 优, from: "90", to: "100"}',
             '{grade: 优, from: "90", to: "99"}',
@@ -105,19 +103,19 @@ BAD_DATA: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "weights that do not sum to 1",
-        lambda r: _edit(
+        lambda r: edit(
             r / "parameters/assessment/party_weights.yaml", 'project_unit: "0.2"', 'project_unit: "0.3"'
         ),
         "weights must sum to 1",
     ),
     (
         "a coefficient missing for a grade",
-        lambda r: _edit(r / "parameters/fees/grade_coefficients.yaml", ', 差: "0.60"', ""),
+        lambda r: edit(r / "parameters/fees/grade_coefficients.yaml", ', 差: "0.60"', ""),
         "every grade exactly once",
     ),
     (
         "a rule without a citation",
-        lambda r: _edit(
+        lambda r: edit(
             r / "catalogue/followups.yaml",
             '    citations:\n      "2021-08-01":\n        - {local_scheme: true, note: 镇财政所自定}\n    detail:\n      applied: 首轮等级为差',
             "    citations: {}\n    detail:\n      applied: 首轮等级为差",
@@ -126,34 +124,200 @@ BAD_DATA: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "versions out of order",
-        lambda r: _edit(r / "versions.yaml", '- id: "2024-01-01"', '- id: "2020-01-01"'),
+        lambda r: edit(r / "versions.yaml", '- id: "2024-01-01"', '- id: "2020-01-01"'),
         "ascending",
     ),
     (
         "an impossible date",
-        lambda r: _edit(
+        lambda r: edit(
             r / "parameters/panel/min_members.yaml",
             '"2021-08-01": {value: 5}',
             '"2021-08-01": {value: 5}\n  "2023-02-30": {value: 6}',
         ),
-        "not a real date",
+        "2023-02-30 is not a real date",
     ),
     (
         "a duplicate rule id",
-        lambda r: _edit(r / "catalogue/panel.yaml", "id: EXP-02", "id: EXP-01"),
+        lambda r: edit(r / "catalogue/panel.yaml", "id: EXP-02", "id: EXP-01"),
         "duplicate rule id",
     ),
     (
         "a rule naming an unknown parameter",
-        lambda r: _edit(
+        lambda r: edit(
             r / "catalogue/panel.yaml", "parameters: [panel.min_members]", "parameters: [panel.max_members]"
         ),
         "unknown parameter panel.max_members",
     ),
     (
         "wording with a blank that is not a plain name",
-        lambda r: _edit(r / "catalogue/eligibility.yaml", "订单号{order_no}", "订单号{order_no!r}"),
+        lambda r: edit(r / "catalogue/eligibility.yaml", "订单号{order_no}", "订单号{order_no!r}"),
         "ELG-02.detail.held",
+    ),
+    # Dates: every one a real ISO date, and a dated entry starts with a version.
+    (
+        "a citation date not written YYYY-MM-DD",
+        lambda r: edit(
+            r / "catalogue/panel.yaml",
+            '      "2021-08-01":\n        - {source: MINISTRY-PRACTICE}',
+            '      "2021-8-1":\n        - {source: MINISTRY-PRACTICE}',
+        ),
+        "panel.yaml: rules.0.citations.2021-8-1.[key]: '2021-8-1': dates must be written YYYY-MM-DD",
+    ),
+    (
+        "a parameter's value dated 2026-1-1",
+        lambda r: edit(
+            r / "parameters/fees/grade_coefficients.yaml",
+            '  "2021-08-01": {value:',
+            '  "2026-1-1": {value: {优: "1.00", 良: "0.90", 中: "0.85", 差: "0.60"}}\n  "2021-08-01": {value:',
+        ),
+        "grade_coefficients.yaml: values.2026-1-1.[key]: '2026-1-1': dates must be written YYYY-MM-DD",
+    ),
+    (
+        "a version id dated 2026-1-1",
+        lambda r: edit(
+            r / "versions.yaml",
+            _VERSION_2024,
+            _VERSION_2024 + '  - id: "2026-1-1"\n    measure: HCF-2023-17\n',
+        ),
+        "versions.yaml: versions.2.id: '2026-1-1': dates must be written YYYY-MM-DD",
+    ),
+    (
+        "an in_force date not written YYYY-MM-DD",
+        lambda r: _rule_in_force(r, "2024-1-1", "2024-01-01"),
+        "eligibility.yaml: rules.4.in_force.from: '2024-1-1': dates must be written YYYY-MM-DD",
+    ),
+    (
+        "a source's effective date that is no date",
+        lambda r: edit(r / "sources.yaml", 'effective: "2024-01-01"', 'effective: "2024-13-01"'),
+        "sources.yaml: effective: 2024-13-01 is not a real date",
+    ),
+    (
+        "a dated value no version starts with",
+        lambda r: edit(
+            r / "parameters/panel/min_members.yaml",
+            '"2021-08-01": {value: 5}',
+            '"2021-08-01": {value: 5}\n  "2025-01-01": {value: 6}',
+        ),
+        "min_members.yaml: values.2025-01-01: no version starts on 2025-01-01",
+    ),
+    (
+        "a rule in force from a day no version starts",
+        lambda r: _rule_in_force(r, "2024-02-01", "2024-02-01"),
+        "eligibility.yaml: ELG-05.in_force.from: no version starts on 2024-02-01",
+    ),
+    (
+        "a citation dated before its rule is in force",
+        lambda r: _rule_in_force(r, "2024-01-01", "2021-08-01"),
+        "ELG-05.citations.2021-08-01: dated before the rule is in force (2024-01-01)",
+    ),
+    (
+        "a rule in force up to a day that does not end a version",
+        lambda r: edit(
+            r / "catalogue/eligibility.yaml",
+            "    title: 机构独立于委托方和被评价单位\n",
+            '    title: 机构独立于委托方和被评价单位\n    in_force: {from: "2021-08-01", to: "2023-06-30"}\n',
+        ),
+        "ELG-05.in_force.to: a rule stays in force up to the day before a later version starts",
+    ),
+    # Blanks: a parameter that exists, a known format, a fact behind every wording blank.
+    (
+        "a wording blank with no fact behind it",
+        lambda r: edit(r / "catalogue/eligibility.yaml", "订单号{order_no}", "订单号{order_number}"),
+        "eligibility.yaml: ELG-02.detail.held: the blank {order_number} names no fact of ELG-02",
+    ),
+    (
+        "a wording blank naming a fact another rule shows",
+        lambda r: edit(
+            r / "catalogue/eligibility.yaml", "订单号{order_no}", "订单号{order_no}，{member_count}"
+        ),
+        "ELG-02.detail.held: the blank {member_count} names no fact of ELG-02",
+    ),
+    (
+        "a text blank naming an unknown parameter",
+        lambda r: edit(
+            r / "catalogue/fees.yaml",
+            "{fees.grade_coefficients:grades}。",
+            "{fees.grade_coefficient:grades}。",
+        ),
+        "fees.yaml: FEE-01.text.zh: the blank {fees.grade_coefficient} names no parameter",
+    ),
+    (
+        "a title blank naming a fact",
+        lambda r: edit(
+            r / "catalogue/panel.yaml",
+            "title: 专家组人数不少于规定人数",
+            "title: 专家组人数不少于{min_members}人",
+        ),
+        "panel.yaml: EXP-01.title: the blank {min_members} names no parameter (write a dotted path)",
+    ),
+    (
+        "a blank with an unknown format",
+        lambda r: edit(
+            r / "catalogue/fees.yaml",
+            "{fees.grade_coefficients:grades}。",
+            "{fees.grade_coefficients:table}。",
+        ),
+        "FEE-01.text.zh: the blank {fees.grade_coefficients:table} uses an unknown format",
+    ),
+    (
+        "a citation note blank naming a key the parameter lacks",
+        lambda r: edit(
+            r / "catalogue/fees.yaml",
+            "{fees.late_deduction.cap:percent}",
+            "{fees.late_deduction.ceiling:percent}",
+        ),
+        (
+            "FEE-03.citations.2021-08-01[0].note: the blank {fees.late_deduction.ceiling} names no key ceiling "
+            "of the parameter fees.late_deduction (version 2021-08-01)"
+        ),
+    ),
+    (
+        "a blank whose format cannot show the value",
+        lambda r: edit(
+            r / "catalogue/panel.yaml",
+            "不少于{panel.min_members}人。",
+            "不少于{panel.min_members:percent}人。",
+        ),
+        "EXP-01.text.zh: the blank {panel.min_members}: the format percent needs a decimal share (version 2021-08-01)",
+    ),
+    # facts.yaml
+    (
+        "an unknown key in a fact",
+        lambda r: edit(r / "facts.yaml", "label: 有订单号,", "label: 有订单号, colour: red,"),
+        "facts.yaml: engine.order_no_present.colour",
+    ),
+    (
+        "a fact read by a rule the catalogue does not have",
+        lambda r: edit(r / "facts.yaml", "read_by: [ELG-01]}", "read_by: [ELG-01, ELG-99]}"),
+        "facts.yaml: engine.elg01_covering: no rule ELG-99 in the catalogue",
+    ),
+    (
+        "a fact naming an unknown code list",
+        lambda r: edit(
+            r / "facts.yaml",
+            "codes: channel, label: 采购方式, read_by",
+            "codes: channels, label: 采购方式, read_by",
+        ),
+        "facts.yaml: engine.channel.codes: no code list channels in vocabulary",
+    ),
+    (
+        "a text fact without a code list",
+        lambda r: edit(
+            r / "facts.yaml",
+            "{type: text, unit: code, codes: channel, label: 采购方式",
+            "{type: text, unit: code, label: 采购方式",
+        ),
+        "facts.yaml: engine.channel: a text fact is a code",
+    ),
+    (
+        "a flag that is no bool",
+        lambda r: edit(r / "facts.yaml", "order_no_present: {type: bool,", "order_no_present: {type: int,"),
+        "facts.yaml: engine.order_no_present: a bool fact has the unit flag, and only it",
+    ),
+    (
+        "a fact name that is not snake_case",
+        lambda r: edit(r / "facts.yaml", "  elg01_covering:", "  ELG01-covering:"),
+        "facts.yaml: engine: 'ELG01-covering': a fact name is lower-case snake_case",
     ),
 ]
 
@@ -162,39 +326,25 @@ BAD_DATA: list[tuple[str, Callable[[Path], None], str]] = [
 def test_bad_rule_data_is_refused_with_file_and_key(
     rules_copy: Path, label: str, corrupt: Callable[[Path], None], message: str
 ) -> None:
-    """Each malformed fixture is refused with a message naming what is wrong."""
+    """Each malformed fixture is refused with a message naming the file, the key and what is wrong."""
     corrupt(rules_copy)
     with pytest.raises(RulebookError) as info:
         Rulebook(rules_copy)
     assert message in str(info.value), label
 
 
-def test_a_new_version_is_data_only(rules_copy: Path) -> None:
-    """A dated entry plus a line in versions.yaml makes a new version; no Python changes."""
-    _edit(
-        rules_copy / "versions.yaml",
-        "    note: 《上海市第三方机构预算绩效评价业务监督管理实施细则》施行\n",
-        '    note: 《上海市第三方机构预算绩效评价业务监督管理实施细则》施行\n  - id: "2026-01-01"\n    measure: HCF-2023-17\n    note: 扣款比例调整\n',
-    )
-    _edit(
-        rules_copy / "parameters/fees/late_deduction.yaml",
-        '  "2024-01-01": {value: {rate_per_working_day: "0.01", cap: "0.10"}}',
-        '  "2024-01-01": {value: {rate_per_working_day: "0.01", cap: "0.10"}}\n  "2026-01-01": {value: {rate_per_working_day: "0.02", cap: "0.10"}}',
-    )
+def test_a_rule_is_cited_from_its_first_day_in_force_not_from_the_first_version(rules_copy: Path) -> None:
+    """A rule in force from 2024-01-01 needs a citation from then on only, and is in that version only."""
+    _rule_in_force(rules_copy, "2024-01-01", "2024-01-01")
     rulebook = Rulebook(rules_copy)
-    assert [v.version for v in rulebook.versions] == ["2021-08-01", "2024-01-01", "2026-01-01"]
-    assert rulebook.at("2024-01-01").valid_to == date(2025, 12, 31)
-    case = load_base("worked_example_2024")
-    case["commission"]["commissioned_on"] = "2026-01-05"
-    decision = Evaluator(rulebook).evaluate(case)
-    assert decision["rule_version"] == "2026-01-01"
-    assert decision["fee"]["deduction"] == "3200.00"
+    assert "ELG-05" not in [r.id for r in rulebook.at("2021-08-01").rules]
+    assert "ELG-05" in [r.id for r in rulebook.at("2024-01-01").rules]
 
 
 def test_content_hash_changes_with_the_data(rules_copy: Path) -> None:
     """The snapshot hash identifies the exact rule data a decision used."""
     before = Rulebook(rules_copy).at("2024-01-01").content_hash
-    _edit(rules_copy / "parameters/followups/divergence_points.yaml", 'value: "15"', 'value: "20"')
+    edit(rules_copy / "parameters/followups/divergence_points.yaml", 'value: "15"', 'value: "20"')
     assert Rulebook(rules_copy).at("2024-01-01").content_hash != before
     assert (
         Rulebook(rules_copy).at("2024-01-01").content_hash

@@ -10,13 +10,18 @@ from api.http.routing import make_router
 from api.http.schemas import RuleVersionOut
 from api.rulebook import rules_as_json
 from engine import start
+from rules import Rulebook
 
 router = make_router("rules", responses=PROTECTED)
 
 
 @cache
+def _rules(rulebook: Rulebook) -> dict[str, dict[str, Any]]:
+    return {v["version"]: v for v in rules_as_json(rulebook)}
+
+
 def _versions() -> dict[str, dict[str, Any]]:
-    return {v["version"]: v for v in rules_as_json(start().rulebook)}
+    return _rules(start().rulebook)
 
 
 @router.get("/rules", response_model=list[RuleVersionOut])

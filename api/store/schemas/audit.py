@@ -5,7 +5,7 @@ from datetime import datetime
 from pydantic import Field
 
 from api.store.schemas.common import PageQuery, ResponseShape
-from engine._types import Text
+from engine.models import Text
 
 
 class AuditQuery(PageQuery):

@@ -24,8 +24,19 @@ from api.store.schemas.common import (
     ResponseShape,
     as_json,
 )
-from engine._types import CaseId, CreditCode, IsoDate, PartyScore, Text
-from engine.models import Agency, Commission, ConductKind, Draft, Member, Plan
+from engine.models import (
+    Agency,
+    CaseId,
+    Commission,
+    ConductKind,
+    CreditCode,
+    Draft,
+    IsoDate,
+    Member,
+    PartyScore,
+    Plan,
+    Text,
+)
 
 
 class AgencyRef(RequestShape):

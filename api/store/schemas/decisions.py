@@ -6,8 +6,7 @@ from typing import Any
 from pydantic import Field, StrictInt, field_serializer
 
 from api.store.schemas.common import RequestShape, ResponseShape, as_json
-from engine._types import IsoDate
-from engine.models import Case, Decision
+from engine.models import Case, Decision, IsoDate
 
 
 class DecisionRequest(RequestShape):

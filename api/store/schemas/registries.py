@@ -6,8 +6,17 @@ from typing import Any
 from pydantic import field_serializer
 
 from api.store.schemas.common import RequestShape, ResponseShape, as_json
-from engine._types import CaseId, CreditCode, Name, Text
-from engine.models import HistoryEntry, ListBatch, MarketplaceStatus, Member, Violation
+from engine.models import (
+    CaseId,
+    CreditCode,
+    HistoryEntry,
+    ListBatch,
+    MarketplaceStatus,
+    Member,
+    Name,
+    Text,
+    Violation,
+)
 
 
 class AgencyRecord(RequestShape):
