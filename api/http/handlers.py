@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.requests import ClientDisconnect
 
 from api.errors import ApiError
+from api.http.language import text
+from api.http.routing import client_gone
 from engine.errors import CaseError, KaopingError
 from engine.validate import contract_error
 
@@ -31,6 +34,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(CaseError, _case_error)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(IntegrityError, _integrity_conflict)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(KaopingError, _internal_error)
     app.add_exception_handler(Exception, _internal_error)
 
@@ -66,6 +71,16 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
     _log.error("database error on %s %s: %s", request.method, request.url.path, exc)
     detail = "the database is busy or unavailable; try again"
     return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
+
+
+async def _integrity_conflict(request: Request, exc: Exception) -> JSONResponse:
+    """A unique key taken by a concurrent write that no store function caught: 409, never a 500."""
+    _log.warning("conflicting write on %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse({"detail": text(request, "records.write_conflict")}, status_code=409)
+
+
+async def _client_gone(request: Request, _exc: Exception) -> Any:
+    return client_gone(request)
 
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
