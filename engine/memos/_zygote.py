@@ -195,9 +195,13 @@ class Zygote:
             return bytes(child.out[:1]), bytes(child.out[1:])
         if os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == STATUS_EXIT_MEMORY:
             return b"M", b""
-        used = usage.ru_utime + usage.ru_stime
-        if os.WIFSIGNALED(wait_status) and used >= self.cpu_seconds - 0.05:
-            return b"C", b""
+        if os.WIFSIGNALED(wait_status):
+            # SIGXCPU at the soft limit (the kernel's count may run ahead of getrusage's), SIGKILL at
+            # the hard one.
+            signal_number = os.WTERMSIG(wait_status)
+            used = usage.ru_utime + usage.ru_stime
+            if signal_number == signal.SIGXCPU or (signal_number == signal.SIGKILL and used >= self.cpu_seconds):
+                return b"C", b""
         return b"X", b""
 
     def stop(self) -> None:
