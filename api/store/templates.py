@@ -149,13 +149,13 @@ def check_upload(stem: str, data: bytes, *, limits: Limits, renderer: Renderer, 
     except OfficeFileError as exc:
         if exc.status == 413:
             raise PayloadTooLargeError(exc.text("zh")) from None
-        raise _refused([(exc.text("zh"), {"ctx": {"reason": exc.key, **exc.values}})]) from None
+        raise _refused([(exc.text("zh"), {"ctx": {**exc.values, "check": exc.key}})]) from None
     try:
         renderer.check(stem, data, trial_contexts(stem, office))
     except MemoTemplateError as exc:
         raise _refused([(problem, {}) for problem in exc.problems]) from None
     except RenderBudgetError as exc:
-        raise _refused([(exc.text("zh"), {"ctx": {"reason": f"render_{exc.reason}"}})]) from None
+        raise _refused([(exc.text("zh"), {"ctx": {"check": f"render_{exc.reason}"}})]) from None
 
 
 def upload(  # noqa: PLR0913 - the upload, who sends it, and what it is checked with

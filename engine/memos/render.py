@@ -28,6 +28,7 @@ from engine.memos.errors import MemoTemplateError
 from engine.memos.footnotes import add_footnotes
 from engine.memos.package import normalise_docx, package_bytes, set_core_properties
 from engine.memos.sandbox import ENV, make_environment
+from engine.office_file import Limits, OfficeFileError, check_package
 from rules import load_rulebook
 
 if TYPE_CHECKING:
@@ -47,6 +48,11 @@ __all__ = [
 
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "docs_templates"
 """The templates shipped with kaoping (``docs_templates/`` at the repository root)."""
+
+
+RENDER_LIMITS = Limits(file_bytes=64 * 1024 * 1024, part_bytes=64 * 1024 * 1024, total_bytes=256 * 1024 * 1024)
+"""The guard's caps on template bytes at render time: wide (an upload met the server's own, narrower ones;
+the render's budget bounds the rest); what the guard refuses here is a DTD, an entity or a macro."""
 
 
 @dataclass(frozen=True)
@@ -77,9 +83,14 @@ def _load(path: Path, stem: str) -> bytes:
 
 
 def _checked(data: bytes, stem: str, name: str) -> bytes:
-    """Template bytes given as they are, linted once per content (keyed by SHA-256 and stem)."""
+    """Template bytes given as they are, checked once per content (keyed by SHA-256 and stem): the
+    Office-file guard (no DTD or entities, no macros, well-formed parts), then lint."""
 
     def check() -> _Loaded:
+        try:
+            check_package(data, kind="docx", limits=RENDER_LIMITS)
+        except OfficeFileError as exc:
+            raise MemoTemplateError(name, [exc.text("zh")]) from None
         problems = lint.check_template(name, stem=stem, data=data)
         if problems:
             raise MemoTemplateError(name, problems)

@@ -75,7 +75,7 @@ def test_garbage_and_unknown_stems_are_refused(client, tokens):
     bad = upload(client, office, "fee", b"not a zip")
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["msg"] == message("office_file.not_zip", "zh")
-    assert bad.json()["detail"][0]["ctx"] == {"reason": "not_zip"}
+    assert bad.json()["detail"][0]["ctx"] == {"check": "not_zip"}
     assert (
         upload(client, office, "nosuch", (DEFAULT_TEMPLATE_DIR / "fee.docx").read_bytes()).status_code == 404
     )
