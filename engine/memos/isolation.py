@@ -195,9 +195,11 @@ class Renderer:
         self._process: _Process | None = None
         self._next = 0
 
-    def start(self) -> None:
-        """Start the zygote now (else the first job starts it) and wait until it is ready."""
-        self._live().ready.result(timeout=_START_SECONDS)
+    def start(self, *, wait: bool = True) -> None:
+        """Start the zygote now (else the first job starts it); ``wait``: until it is ready."""
+        process = self._live()
+        if wait:
+            process.ready.result(timeout=_START_SECONDS)
 
     def _live(self) -> _Process:
         with self._lock:
