@@ -60,8 +60,10 @@ class Settings(BaseSettings):
         default=256, ge=128, description="address space one memo render (or template check) may use, MB"
     )
     header_timeout: float = Field(
-        default=20.0, gt=0, description="seconds a request's headers may take to arrive (from the connection"
-        " or the previous response)"
+        default=20.0,
+        gt=0,
+        description="seconds a request's headers may take to arrive (from the connection"
+        " or the previous response)",
     )
     body_min_rate: int = Field(
         default=2048, ge=0, description="bytes per second a request body must average after the grace period"

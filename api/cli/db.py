@@ -1,5 +1,7 @@
-"""``kaoping db``: migrate the database (SQLite or ``DATABASE_URL``), show its revision, verify its hash
-chain, export, import."""
+"""``kaoping db``: migrate, show the revision, verify the hash chain, export, import.
+
+The database is SQLite's embedded file or ``DATABASE_URL``.
+"""
 
 from __future__ import annotations
 

@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _serve(sock: socket.socket, args: argparse.Namespace) -> bool:
-    """uvicorn on the bound socket, here or in ``--workers`` processes sharing it; False: it never started."""
+    """Uvicorn on the bound socket, here or in ``--workers`` processes sharing it; False: it never started."""
     import uvicorn  # noqa: PLC0415
     from uvicorn.config import LOGGING_CONFIG  # noqa: PLC0415
     from uvicorn.supervisors import Multiprocess  # noqa: PLC0415

@@ -42,7 +42,9 @@ def add_parser(subparsers: Any) -> None:
     create = actions.add_parser("create", help="create a token for a party (printed once on stdout)")
     create.add_argument("--role", required=True, choices=ROLES)
     who = create.add_mutually_exclusive_group()
-    who.add_argument("--expert", metavar="ID", help="the expert's id (role expert): its cases' panels list it")
+    who.add_argument(
+        "--expert", metavar="ID", help="the expert's id (role expert): its cases' panels list it"
+    )
     who.add_argument("--unit", metavar="NAME", help="the project unit's name (role project_unit)")
     create.add_argument("--label", help="a note on who holds the token")
     create.add_argument(
@@ -82,7 +84,9 @@ def _problem(args: argparse.Namespace) -> str | None:
     if args.role == "expert":
         return text("token.needs_expert") if args.expert is None else _id_problem(args.expert, "--expert", 64)
     if args.role == "project_unit":
-        return text("token.needs_unit") if args.unit is None else _id_problem(args.unit, "--unit", _NAME_CHARS)
+        return (
+            text("token.needs_unit") if args.unit is None else _id_problem(args.unit, "--unit", _NAME_CHARS)
+        )
     if args.expert is not None or args.unit is not None:
         return text("token.no_party", role=args.role)
     if args.label is not None and len(args.label) > _NAME_CHARS:

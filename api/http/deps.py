@@ -99,7 +99,7 @@ async def caller_of(request: Request, roles: frozenset[str]) -> Principal:
 
 
 class RoleCheck:
-    """The dependency of a caller with one of ``roles``; :meth:`before_body` runs it before the body is read."""
+    """The dependency of a caller with one of ``roles``; :meth:`before_body` runs before the body is read."""
 
     def __init__(self, roles: frozenset[str]) -> None:
         self.roles = roles
@@ -123,7 +123,7 @@ def _roles(roles: frozenset[str]) -> RoleCheck:
 
 
 async def get_renderer(settings: Annotated[Settings, Depends(get_settings_dep)]) -> Renderer:
-    """The process's memo renderer for the app's budget and rules (child processes: engine.memos.isolation)."""
+    """The process's memo renderer for the app's budget and rules (:mod:`engine.memos.isolation`)."""
     return renderer(settings.render_budget, settings.rules_dir)
 
 

@@ -79,7 +79,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         """Count the connection against the cap, then start its header deadline."""
         super().connection_made(transport)
         if len(self.connections) > self.max_connections and not self._make_room():
-            _log.info("%s refused: %d connections open (the cap)", self._who(), len(self.connections) - 1)
+            _log.info("%s refused: %d connections open (the cap)", self.who(), len(self.connections) - 1)
             transport.write(_BUSY)
             transport.close()
             return
@@ -90,12 +90,19 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         waiting = [
             c
             for c in self.connections
-            if c is not self and getattr(c, "awaiting_headers", False) and not c.transport.is_closing()
+            if isinstance(c, GuardedHttpToolsProtocol)
+            and c is not self
+            and c.awaiting_headers
+            and not c.transport.is_closing()
         ]
         if not waiting:
             return False
         oldest = min(waiting, key=lambda c: c.waiting_since)
-        _log.info("%s closed to make room: no request after %.0f s", oldest._who(), self.loop.time() - oldest.waiting_since)  # noqa: SLF001
+        _log.info(
+            "%s closed to make room: no request after %.0f s",
+            oldest.who(),
+            self.loop.time() - oldest.waiting_since,
+        )
         oldest.transport.close()
         return True
 
@@ -105,7 +112,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._stop_body()
         super().connection_lost(exc)
 
-    def _who(self) -> str:
+    def who(self) -> str:
+        """The client's address, as uvicorn writes it."""
         return "%s:%d" % self.client if self.client else "a client"  # noqa: UP031 - uvicorn's own format
 
     # ------------------------------------------------------------------ headers
@@ -124,7 +132,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def _headers_too_slow(self) -> None:
         self.header_timer = None
         if self.awaiting_headers and not self.transport.is_closing():
-            _log.info("%s closed: request headers not complete within %g s", self._who(), self.header_timeout)
+            _log.info("%s closed: request headers not complete within %g s", self.who(), self.header_timeout)
             self.transport.write(_TIMEOUT)
             self.transport.close()
 
@@ -166,7 +174,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if self.body_active > self.body_grace and self.body_bytes < self.body_min_rate * self.body_active:
             _log.info(
                 "%s closed: request body at %.0f bytes/s, below %d after %g s",
-                self._who(),
+                self.who(),
                 self.body_bytes / self.body_active,
                 self.body_min_rate,
                 self.body_grace,

@@ -250,8 +250,9 @@ def _check(numbered: Iterable[tuple[int, str]], *, legacy: bool) -> tuple[dict[s
 
 
 def import_jsonl(engine: Engine, lines: Iterable[str]) -> dict[str, int]:
-    """Import an export into the empty store at ``engine`` (migrated once the file is checked), in one
-    transaction.
+    """Import an export into the empty store at ``engine``, in one transaction, once the file is checked.
+
+    The database is migrated after the check, before the rows are written.
 
     Raises:
         NotEmptyError: the store already holds data.
@@ -271,7 +272,9 @@ def import_jsonl(engine: Engine, lines: Iterable[str]) -> dict[str, int]:
     return counts
 
 
-def _write(engine: Engine, numbered: Iterable[tuple[int, str]], counts: dict[str, int], plan: ImportPlan) -> None:
+def _write(
+    engine: Engine, numbered: Iterable[tuple[int, str]], counts: dict[str, int], plan: ImportPlan
+) -> None:
     """Pass two: insert the checked rows, point the chain's head at the last one, audit the import."""
     with db.new_session(engine) as session:
         db.begin_write(session)  # SQLite: the write lock from the start; nobody writes in between

@@ -96,7 +96,9 @@ def case_row(session: Session, case_id: str, principal: Principal, *, lock: bool
     """A stored case the principal may read (``lock``: for update), else 404 whether absent or not theirs."""
     statement = select(CaseRow).where(CaseRow.case_id == case_id)
     row = session.exec(statement.with_for_update() if lock else statement).first()
-    if row is None or not can_read_case(principal, project_unit=row.project_unit, members=member_ids(row.body)):
+    if row is None or not can_read_case(
+        principal, project_unit=row.project_unit, members=member_ids(row.body)
+    ):
         raise no_case(case_id)
     return row
 

@@ -26,13 +26,13 @@ from sqlalchemy import select, update
 
 from api import jsonio
 from api.store.jsondoc import canonical_hash
-from api.store.tables import AuditRow, ChainHeadRow, DecisionRow
+from api.store.tables import METADATA, AuditRow, ChainHeadRow, DecisionRow
 from rules.messages import Lang, message
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, RowMapping
     from sqlmodel import Session
 
 GENESIS = "0" * 64
@@ -66,18 +66,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def record_digest(fields: tuple[str, ...], values: Mapping[str, Any]) -> str:
+def record_digest(fields: tuple[str, ...], values: Mapping[str, Any] | RowMapping) -> str:
     """The SHA-256 of a record's chained columns (canonical JSON; times in UTC, ISO 8601)."""
     record = {name: _plain(values.get(name)) for name in fields}
     return hashlib.sha256(jsonio.canonical(record)).hexdigest()
 
 
-def decision_record(values: Mapping[str, Any]) -> str:
+def decision_record(values: Mapping[str, Any] | RowMapping) -> str:
     """:func:`record_digest` of a decision."""
     return record_digest(DECISION_FIELDS, values)
 
 
-def audit_record(values: Mapping[str, Any]) -> str:
+def audit_record(values: Mapping[str, Any] | RowMapping) -> str:
     """:func:`record_digest` of an audit entry."""
     return record_digest(AUDIT_FIELDS, values)
 
@@ -97,7 +97,7 @@ def _digest(row: DecisionRow | AuditRow) -> tuple[str, str]:
 def append(session: Session, row: DecisionRow | AuditRow) -> None:
     """Add ``row`` to the session as the chain's next link (see the module's docstring)."""
     session.flush()
-    head = ChainHeadRow.__table__
+    head = METADATA.tables[ChainHeadRow.__tablename__]
     seq, prev = session.execute(select(head.c.seq, head.c.hash).where(head.c.id == 1).with_for_update()).one()
     kind, digest = _digest(row)
     row.chain_seq, row.chain_prev = seq + 1, prev
@@ -109,7 +109,7 @@ def append(session: Session, row: DecisionRow | AuditRow) -> None:
 
 def set_head(connection: Connection, seq: int, last: str) -> None:
     """Point the head at link ``seq`` whose hash is ``last`` (after an import)."""
-    head = ChainHeadRow.__table__
+    head = METADATA.tables[ChainHeadRow.__tablename__]
     connection.execute(update(head).where(head.c.id == 1).values(seq=seq, hash=last))
 
 
@@ -140,23 +140,30 @@ class Break:
         return message(self.key, lang, **self.values)
 
 
+def _break_at(link: Link, expected: int, prev: str, last_name: str) -> Break | None:
+    """What is wrong with ``link`` as the chain's link ``expected`` after a link whose hash is ``prev``."""
+    if not link.content_ok:
+        return Break("records.content_changed", {"record": link.name})
+    if link.seq is None or link.stored is None or link.prev is None:
+        return Break("records.unchained", {"record": link.name})
+    if link.seq != expected:
+        return Break("records.link_missing", {"seq": expected, "after": last_name})
+    if link.prev != prev:
+        return Break("records.link_broken", {"seq": link.seq, "record": link.name})
+    if link_hash(link.seq, link.kind, link.prev, link.digest) != link.stored:
+        return Break("records.record_changed", {"seq": link.seq, "record": link.name})
+    return None
+
+
 def check(links: Iterable[Link], *, head: tuple[int, str] | None = None) -> Break | None:
     """The first break in ``links`` (in any order), or ``None``; ``head``: where the chain should end."""
     ordered = sorted(links, key=lambda link: (link.seq is None, link.seq or 0))
-    prev, expected = GENESIS, 1
-    last_name = "—"
+    prev, expected, last_name = GENESIS, 1, "—"
     for link in ordered:
-        if not link.content_ok:
-            return Break("records.content_changed", {"record": link.name})
-        if link.seq is None or link.stored is None or link.prev is None:
-            return Break("records.unchained", {"record": link.name})
-        if link.seq != expected:
-            return Break("records.link_missing", {"seq": expected, "after": last_name})
-        if link.prev != prev:
-            return Break("records.link_broken", {"seq": link.seq, "record": link.name})
-        if link_hash(link.seq, link.kind, link.prev, link.digest) != link.stored:
-            return Break("records.record_changed", {"seq": link.seq, "record": link.name})
-        prev, expected, last_name = link.stored, expected + 1, link.name
+        broken = _break_at(link, expected, prev, last_name)
+        if broken is not None:
+            return broken
+        prev, expected, last_name = link.stored or GENESIS, expected + 1, link.name
     if head is not None and head != (expected - 1, prev):
         return Break("records.tail_missing", {"seq": expected - 1, "record": last_name, "head": head[0]})
     return None
@@ -167,7 +174,7 @@ def decision_name(case_id: Any, number: Any) -> str:
     return f"{case_id}#{number}"
 
 
-def documents_match(values: Mapping[str, Any]) -> bool:
+def documents_match(values: Mapping[str, Any] | RowMapping) -> bool:
     """Whether a decision's case and decision documents match its ``input_hash`` and ``output_hash``."""
     return bool(
         canonical_hash(values["input"]) == values["input_hash"]
@@ -175,7 +182,7 @@ def documents_match(values: Mapping[str, Any]) -> bool:
     )
 
 
-def link_of(table: str, values: Mapping[str, Any], name: str | None = None) -> Link:
+def link_of(table: str, values: Mapping[str, Any] | RowMapping, name: str | None = None) -> Link:
     """A decision (``table`` ``decisions``) or audit entry as a :class:`Link` (``name``: how to call it)."""
     if table == "decisions":
         return Link(
@@ -204,7 +211,7 @@ def audit_name(entry_id: Any) -> str:
 
 def stored_links(connection: Connection) -> Iterator[Link]:
     """Every decision and audit entry of the database as a :class:`Link`."""
-    for table in (DecisionRow.__table__, AuditRow.__table__):
+    for table in (METADATA.tables[DecisionRow.__tablename__], METADATA.tables[AuditRow.__tablename__]):
         for row in connection.execute(select(table).order_by(table.c.id)):
             yield link_of(table.name, row._mapping)  # noqa: SLF001 - SQLAlchemy's public name for it
 
@@ -227,6 +234,6 @@ def verify(connection: Connection) -> Report:
 
 def stored_head(connection: Connection) -> tuple[int, str]:
     """Where the head says the chain ends: ``(seq, hash)``."""
-    head = ChainHeadRow.__table__
+    head = METADATA.tables[ChainHeadRow.__tablename__]
     seq, last = connection.execute(select(head.c.seq, head.c.hash).where(head.c.id == 1)).one()
     return int(seq), str(last)

@@ -75,8 +75,10 @@ def begin_write(session: Session) -> None:
 
 
 def flush_new(session: Session, what: str) -> None:
-    """Flush a transaction's new rows now; a concurrent insert of the same key is a 409 (PostgreSQL waits
-    for the other transaction, then fails here; SQLite's writers already run one at a time)."""
+    """Flush a transaction's new rows now; a concurrent insert of the same key is a 409.
+
+    PostgreSQL waits for the other transaction, then fails here; SQLite's writers run one at a time.
+    """
     try:
         session.flush()
     except IntegrityError:

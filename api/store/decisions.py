@@ -47,6 +47,8 @@ from rules import load_rulebook
 from rules.messages import message
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from api.store.access import Principal
     from engine.memos.isolation import Renderer
 
@@ -205,7 +207,7 @@ def _conflict(session: Session, office: OfficeInfo, row: DecisionRow) -> ApiErro
     return ConflictError(message("records.write_conflict", "zh"))
 
 
-def can_read_decision(principal: Principal, evaluated: dict[str, Any]) -> bool:
+def can_read_decision(principal: Principal, evaluated: Mapping[str, Any]) -> bool:
     """Whether the principal may read a decision of the case as it was evaluated (``evaluated``)."""
     commission = evaluated.get("commission") or {}
     return can_read_case(

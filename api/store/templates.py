@@ -126,7 +126,9 @@ def trial_contexts(stem: str, office: OfficeInfo) -> list[tuple[MemoContext, Off
             if template != stem:
                 continue
             try:
-                context = build_context(case, decision, kind, office=office, document_number=1, document_date=date)
+                context = build_context(
+                    case, decision, kind, office=office, document_number=1, document_date=date
+                )
             except MemoNotApplicableError:
                 continue
             trials.append((context, office, date))
@@ -134,7 +136,9 @@ def trial_contexts(stem: str, office: OfficeInfo) -> list[tuple[MemoContext, Off
 
 
 def _refused(entries: list[tuple[str, dict[str, Any]]]) -> CaseError:
-    return CaseError([{"loc": ["body"], "msg": msg, "type": "template_refused", **ctx} for msg, ctx in entries])
+    return CaseError(
+        [{"loc": ["body"], "msg": msg, "type": "template_refused", **ctx} for msg, ctx in entries]
+    )
 
 
 def check_upload(stem: str, data: bytes, *, limits: Limits, renderer: Renderer, office: OfficeInfo) -> None:
@@ -195,7 +199,9 @@ def template_data(session: Session, chosen: dict[str, Any] | None, stem: str) ->
     digest = (chosen or {}).get(stem)
     if digest is None:
         return None
-    row = session.exec(select(TemplateRow).where(TemplateRow.stem == stem, TemplateRow.sha256 == digest)).first()
+    row = session.exec(
+        select(TemplateRow).where(TemplateRow.stem == stem, TemplateRow.sha256 == digest)
+    ).first()
     if row is None:
         raise NotFoundError(f"the {stem} template {digest} this decision was issued with is missing")
     return row.data

@@ -21,6 +21,7 @@ limit, ``X`` the child died otherwise, ``L`` the result is larger than the zygot
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import pickle
@@ -169,10 +170,8 @@ class Zygote:
 
     def kill(self, child: _Child, status: bytes) -> None:
         child.status = status
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(child.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.finish(child)
 
     def kill_late(self) -> None:
@@ -200,17 +199,17 @@ class Zygote:
             # the hard one.
             signal_number = os.WTERMSIG(wait_status)
             used = usage.ru_utime + usage.ru_stime
-            if signal_number == signal.SIGXCPU or (signal_number == signal.SIGKILL and used >= self.cpu_seconds):
+            if signal_number == signal.SIGXCPU or (
+                signal_number == signal.SIGKILL and used >= self.cpu_seconds
+            ):
                 return b"C", b""
         return b"X", b""
 
     def stop(self) -> None:
         for child in list(self.children.values()):
             child.status = b"X"
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(child.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             os.waitpid(child.pid, 0)
 
 

@@ -15,6 +15,7 @@ Every renderer with the same budget and rules in one process is the same one (:f
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pickle
 import subprocess
@@ -116,7 +117,7 @@ class _Process:
         assert stream is not None  # noqa: S101 - opened with stdout=PIPE
         try:
             if stream.read(1) != b"R":
-                raise EOFError
+                return  # it died starting: the finally below fails what waits
             self.ready.set_result(None)
             while head := _read_exactly(stream, RESULT_HEAD.size):
                 job, status, length = RESULT_HEAD.unpack(head)
@@ -162,10 +163,8 @@ class _Process:
         with self.lock:
             self.alive = False
         if self.popen.stdin is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self.popen.stdin.close()
-            except OSError:
-                pass
         try:
             self.popen.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -238,9 +237,7 @@ class Renderer:
         """
         return self._run(("render", context, data, office, date))
 
-    def check(
-        self, stem: str, data: bytes, trials: list[tuple[MemoContext, OfficeInfo, dt.date]]
-    ) -> None:
+    def check(self, stem: str, data: bytes, trials: list[tuple[MemoContext, OfficeInfo, dt.date]]) -> None:
         """Lint a template, then render each trial context with it, all in one child.
 
         Raises:

@@ -50,7 +50,9 @@ DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "docs_templates"
 """The templates shipped with kaoping (``docs_templates/`` at the repository root)."""
 
 
-RENDER_LIMITS = Limits(file_bytes=64 * 1024 * 1024, part_bytes=64 * 1024 * 1024, total_bytes=256 * 1024 * 1024)
+RENDER_LIMITS = Limits(
+    file_bytes=64 * 1024 * 1024, part_bytes=64 * 1024 * 1024, total_bytes=256 * 1024 * 1024
+)
 """The guard's caps on template bytes at render time: wide (an upload met the server's own, narrower ones;
 the render's budget bounds the rest); what the guard refuses here is a DTD, an entity or a macro."""
 
@@ -83,8 +85,10 @@ def _load(path: Path, stem: str) -> bytes:
 
 
 def _checked(data: bytes, stem: str, name: str) -> bytes:
-    """Template bytes given as they are, checked once per content (keyed by SHA-256 and stem): the
-    Office-file guard (no DTD or entities, no macros, well-formed parts), then lint."""
+    """Template bytes given as they are, checked once per content (keyed by SHA-256 and stem).
+
+    First the Office-file guard (no DTD or entities, no macros, well-formed parts), then lint.
+    """
 
     def check() -> _Loaded:
         try:

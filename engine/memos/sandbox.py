@@ -41,7 +41,7 @@ _AS_OUTPUT = {"{_{": '{{ "{{" }}', "}_}": '{{ "}}" }}', "{_%": '{{ "{%" }}', "%_
 
 
 def literal_braces(source: str) -> str:
-    """A template part with ``{_{`` ``}_}`` ``{_%`` ``%_}`` turned into outputs of ``{{`` ``}}`` ``{%`` ``%}``."""
+    """A template part with each of ``{_{ }_} {_% %_}`` turned into an output of ``{{ }} {% %}``."""
     return _LITERAL_BRACES.sub(lambda found: _AS_OUTPUT[found.group()], source)
 
 

@@ -24,7 +24,10 @@ def moved(client, tokens, migrated):
     create_case(client, office, example(case_id))
     assert client.post(f"{V1}/cases/{case_id}/decisions", headers=office).status_code == 201
     patch = {"commission": {"project_unit": NEW_UNIT}}
-    assert client.patch(f"{V1}/cases/{case_id}", json=patch, headers={**office, "If-Match": '"1"'}).status_code == 200
+    assert (
+        client.patch(f"{V1}/cases/{case_id}", json=patch, headers={**office, "If-Match": '"1"'}).status_code
+        == 200
+    )
     assert client.post(f"{V1}/cases/{case_id}/decisions", headers=office).status_code == 201
     new_unit = {"Authorization": f"Bearer {make_token(migrated, 'project_unit', unit_name=NEW_UNIT)}"}
     return case_id, new_unit
@@ -118,7 +121,9 @@ def test_an_expired_token_is_401_with_a_chinese_message(client, migrated):
         with db.new_session(engine) as session:
             past = create_token(session=session, role="auditor", expires_at=expired_at)
         with db.new_session(engine) as session:
-            future = create_token(session=session, role="auditor", expires_at=datetime.now(UTC) + timedelta(days=90))
+            future = create_token(
+                session=session, role="auditor", expires_at=datetime.now(UTC) + timedelta(days=90)
+            )
         lookup = TokenLookup(engine)
         try:
             assert isinstance(lookup.lookup(past), Expired)

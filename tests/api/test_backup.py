@@ -36,6 +36,11 @@ def sha(data: bytes) -> str:
 @pytest.fixture(scope="module")
 def populated(client, tokens):
     """A store with registries, live and archived cases, decisions before and after a template upload."""
+    return populate(client, tokens)
+
+
+def populate(client, tokens):
+    """Fill the store behind ``client`` as :func:`populated` describes; the case ids."""
     office = tokens["office"]
     code = new_credit_code()
     register(client, office, code)

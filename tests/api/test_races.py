@@ -67,7 +67,9 @@ def test_one_document_number_asked_for_by_many_decisions_at_once(workers, office
 @pytest.mark.slow
 def test_one_credit_code_registered_many_times_at_once(workers, office):
     record = agency_record(new_credit_code())
-    statuses, _ = race(workers, lambda client, _i: client.post(f"{V1}/agencies", json=record, headers=office), 10)
+    statuses, _ = race(
+        workers, lambda client, _i: client.post(f"{V1}/agencies", json=record, headers=office), 10
+    )
     assert statuses == {201: 1, 409: 9}
 
 

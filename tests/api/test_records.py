@@ -16,7 +16,8 @@ from api.store import chain, db
 from api.store.decisions import office_today
 from rules.messages import message
 from tests.api.conftest import V1, create_case, document_number, example, fresh_database, unique
-from tests.api.test_backup import assert_nothing_written, export_to, import_from, populated  # noqa: F401
+from tests.api.test_backup import assert_nothing_written, export_to, import_from, populate
+
 
 def verify(url):
     engine = db.make_engine(url)
@@ -45,6 +46,12 @@ def tamper(url, *statements):
         engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def populated_store(client, tokens):
+    """The store of the backup tests: registries, cases, decisions before and after a template upload."""
+    return populate(client, tokens)
+
+
 @pytest.fixture
 def empty(request, migrated, tmp_path):
     """A fresh, empty database of the module's kind."""
@@ -54,14 +61,14 @@ def empty(request, migrated, tmp_path):
 
 
 @pytest.fixture
-def copy(empty, migrated, populated, tmp_path):  # noqa: F811 - the fixture imported above
+def copy(empty, migrated, populated_store, tmp_path):
     """A fresh database of the module's kind holding an import of the populated store."""
     export_to(migrated, tmp_path / "store.jsonl")
     assert import_from(empty, tmp_path / "store.jsonl") == 0
     return empty
 
 
-def test_a_working_store_is_one_intact_chain(migrated, populated, capsys):  # noqa: F811
+def test_a_working_store_is_one_intact_chain(migrated, populated_store, capsys):
     """Every decision and audit entry is a link, numbered 1..n in commit order; db verify says intact."""
     report = verify(migrated)
     assert report.broken is None
@@ -83,8 +90,14 @@ def test_a_working_store_is_one_intact_chain(migrated, populated, capsys):  # no
 @pytest.mark.parametrize(
     ("change", "key"),
     [
-        ("UPDATE decisions SET grade = '优' WHERE id = (SELECT MIN(id) FROM decisions)", "records.record_changed"),
-        ("UPDATE decisions SET document_date = '1900-01-01' WHERE id = (SELECT MIN(id) FROM decisions)", "records.record_changed"),
+        (
+            "UPDATE decisions SET grade = '优' WHERE id = (SELECT MIN(id) FROM decisions)",
+            "records.record_changed",
+        ),
+        (
+            "UPDATE decisions SET document_date = '1900-01-01' WHERE id = (SELECT MIN(id) FROM decisions)",
+            "records.record_changed",
+        ),
         (
             "UPDATE decisions SET output_hash = input_hash WHERE id = (SELECT MIN(id) FROM decisions)",
             "records.content_changed",
@@ -122,14 +135,16 @@ def test_an_edited_decision_document_is_named(copy):
     decision = body if isinstance(body, dict) else json.loads(body)
     decision["assessment"]["grade"] = "优"
     literal = json.dumps(decision, ensure_ascii=False).replace("'", "''")
-    tamper(copy, f"UPDATE decisions SET decision = '{literal}' WHERE case_id = '{case_id}' AND number = {number}")
+    tamper(
+        copy, f"UPDATE decisions SET decision = '{literal}' WHERE case_id = '{case_id}' AND number = {number}"
+    )
     broken = verify(copy).broken
     assert broken is not None
     assert broken.key == "records.content_changed"
     assert broken.values["record"] == f"{case_id}#{number}"
 
 
-# ---------------------------------------------------------------- imports
+# ---------------------------------------------------------------- importing an export
 
 
 def edited(lines, table, change):
@@ -139,9 +154,10 @@ def edited(lines, table, change):
         item = json.loads(line)
         if not done and item.get("table") == table:
             change(item["row"])
-            line = json.dumps(item, ensure_ascii=False) + "\n"
+            out.append(json.dumps(item, ensure_ascii=False) + "\n")
             done = True
-        out.append(line)
+        else:
+            out.append(line)
     return out
 
 
@@ -161,7 +177,9 @@ def without_audit(lines, count):
 
 
 @pytest.mark.parametrize("variant", ["regraded", "audit deleted"])
-def test_import_refuses_a_tampered_export_before_writing(migrated, populated, empty, tmp_path, capsys, variant):  # noqa: F811
+def test_import_refuses_a_tampered_export_before_writing(
+    migrated, populated_store, empty, tmp_path, capsys, variant
+):
     """A regraded decision, deleted audit lines: exit 2 naming the record (and its line), nothing written."""
     lines = export_to(migrated, tmp_path / "store.jsonl").splitlines(keepends=True)
     changed = edited(lines, "decisions", regrade) if variant == "regraded" else without_audit(lines, 2)
@@ -188,7 +206,7 @@ def legacy(lines):
     return out
 
 
-def test_an_export_from_before_the_chain_is_checked_and_chained(migrated, populated, empty, tmp_path):  # noqa: F811
+def test_an_export_from_before_the_chain_is_checked_and_chained(migrated, populated_store, empty, tmp_path):
     """Its decisions' hashes are checked; its records are chained at the import, in the order written."""
     lines = legacy(export_to(migrated, tmp_path / "store.jsonl").splitlines(keepends=True))
     (tmp_path / "old.jsonl").write_text("".join(lines), "utf-8")
@@ -198,7 +216,9 @@ def test_an_export_from_before_the_chain_is_checked_and_chained(migrated, popula
     assert report.decisions == 5
 
 
-def test_an_edited_export_from_before_the_chain_is_refused(migrated, populated, empty, tmp_path, capsys):  # noqa: F811
+def test_an_edited_export_from_before_the_chain_is_refused(
+    migrated, populated_store, empty, tmp_path, capsys
+):
     lines = legacy(export_to(migrated, tmp_path / "store.jsonl").splitlines(keepends=True))
     (tmp_path / "bad.jsonl").write_text("".join(edited(lines, "decisions", regrade)), "utf-8")
     assert import_from(empty, tmp_path / "bad.jsonl") == 2
@@ -223,7 +243,7 @@ def test_the_migration_seals_what_was_stored_before_it(copy):
         with engine.begin() as conn:
             conn.execute(
                 text(
-                    f"INSERT INTO decisions (number, {columns}) SELECT 99, {columns} FROM decisions "  # noqa: S608
+                    f"INSERT INTO decisions (number, {columns}) SELECT 99, {columns} FROM decisions "
                     "WHERE id = (SELECT MIN(id) FROM decisions)"
                 )
             )

@@ -59,7 +59,12 @@ def environment(folder: Path) -> dict[str, str]:
 
 def kaoping(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "api.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -171,7 +176,9 @@ def test_bomb_uploads_are_refused_in_bounded_time_and_memory(server: Served, tok
     assert {t["stem"]: t["source"] for t in listed}["fee"] == "shipped"
 
 
-def test_slow_headers_are_cut_at_the_deadline_while_real_requests_are_served(server: Served, token: str) -> None:
+def test_slow_headers_are_cut_at_the_deadline_while_real_requests_are_served(
+    server: Served, token: str
+) -> None:
     """Thirty connections sending a header byte every half second: each is answered 408 and closed about
     the deadline after it opened; meanwhile real requests are answered at once."""
     slow = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(30)]
@@ -180,7 +187,7 @@ def test_slow_headers_are_cut_at_the_deadline_while_real_requests_are_served(ser
     try:
         for sock in slow:
             sock.sendall(b"GET /api/v1/healthz HTTP/1.1\r\nHost: x\r\n")
-            sock.setblocking(False)
+            sock.setblocking(False)  # noqa: FBT003 - socket's own API
         while len(closed_at) < len(slow) and time.monotonic() - opened < DEADLINE + 6:
             for i, sock in enumerate(slow):
                 if i in closed_at:
@@ -209,7 +216,8 @@ def test_a_slow_body_is_cut_and_logged_in_two_lines_without_a_traceback(server: 
     """Ten bytes every half second after the headers: closed once the grace is over (below 2 KB/s)."""
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
         sock.sendall(
-            b"POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token.encode()
+            b"POST /api/v1/evaluate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + token.encode()
             + b"\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
         )
         started = time.monotonic()
@@ -230,13 +238,16 @@ def test_an_aborted_body_is_one_info_line(server: Served, token: str) -> None:
     case_id = unique("GONE")
     with socket.create_connection(("127.0.0.1", server.port)) as sock:
         sock.sendall(
-            b"POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token.encode()
+            b"POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + token.encode()
             + b"\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n"
             + f'{{"case_id": "{case_id}",'.encode()
         )
         time.sleep(0.3)
     time.sleep(0.5)
-    lines = [line for line in server.log.read_text().splitlines() if "went away during POST /api/v1/cases" in line]
+    lines = [
+        line for line in server.log.read_text().splitlines() if "went away during POST /api/v1/cases" in line
+    ]
     assert len(lines) == 1
     assert lines[0].startswith("INFO:")
     assert "internal error" not in server.log.read_text()
@@ -246,7 +257,8 @@ def test_an_unauthenticated_upload_is_refused_before_its_body(server: Served) ->
     """A 1 MB body announced, a few bytes sent: 401 at once, without waiting for the rest."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
         sock.sendall(
-            b"PUT /api/v1/templates/fee.docx HTTP/1.1\r\nHost: x\r\nContent-Type: " + DOCX.encode()
+            b"PUT /api/v1/templates/fee.docx HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            + DOCX.encode()
             + b"\r\nContent-Length: 1000000\r\n\r\nPK"
         )
         started = time.monotonic()
@@ -286,12 +298,17 @@ def memo_with_uploaded_template(served: Served, token: str) -> None:
     """Upload a template, decide a case, download its memo: the work that once wrote temporary folders."""
     data = docx_with("fee", "一、基本情况", "一、基本情况（新版）")
     uploaded = httpx.put(
-        f"{served.base}/templates/fee.docx", content=data, headers={**auth(token), "Content-Type": DOCX}, timeout=60
+        f"{served.base}/templates/fee.docx",
+        content=data,
+        headers={**auth(token), "Content-Type": DOCX},
+        timeout=60,
     )
     assert uploaded.status_code == 200, uploaded.text
     case = {**EXAMPLE, "case_id": unique("TMP")}
     assert httpx.post(f"{served.base}/cases", json=case, headers=auth(token)).status_code == 201
-    assert httpx.post(f"{served.base}/cases/{case['case_id']}/decisions", headers=auth(token)).status_code == 201
+    assert (
+        httpx.post(f"{served.base}/cases/{case['case_id']}/decisions", headers=auth(token)).status_code == 201
+    )
     memo = httpx.get(f"{served.base}/cases/{case['case_id']}/decisions/1/memos/fee.docx", headers=auth(token))
     assert memo.status_code == 200
 

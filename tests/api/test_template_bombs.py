@@ -35,9 +35,11 @@ def shipped_with(stem: str, changes: dict[str, bytes], *, remove: tuple[str, ...
 
 
 def document(stem: str) -> str:
-    return zipfile.ZipFile(io.BytesIO((DEFAULT_TEMPLATE_DIR / f"{stem}.docx").read_bytes())).read(
-        "word/document.xml"
-    ).decode()
+    return (
+        zipfile.ZipFile(io.BytesIO((DEFAULT_TEMPLATE_DIR / f"{stem}.docx").read_bytes()))
+        .read("word/document.xml")
+        .decode()
+    )
 
 
 def with_doctype(xml: str, doctype: str) -> bytes:
@@ -47,7 +49,10 @@ def with_doctype(xml: str, doctype: str) -> bytes:
 
 LAUGHS = (
     '<!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10))
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'
+        for i in range(1, 10)
+    )
     + "]>"
 )
 
@@ -56,7 +61,9 @@ def heavy(stem: str, copies: int = 400_000) -> bytes:
     """A 21 KB file that passes lint and the guard, whose render wants gigabytes: 400,000 blanks."""
     xml = document(stem)
     at = xml.index("{{ case_id }}")
-    return shipped_with(stem, {"word/document.xml": (xml[:at] + "{{ case_id }}" * copies + xml[at:]).encode()})
+    return shipped_with(
+        stem, {"word/document.xml": (xml[:at] + "{{ case_id }}" * copies + xml[at:]).encode()}
+    )
 
 
 def refused(response, reason: str | None = None) -> list[dict]:
@@ -112,7 +119,9 @@ def test_a_dtd_or_entity_is_refused_naming_the_part(client, office, unchanged, n
 def test_an_undefined_entity_is_refused_naming_the_part(client, office, unchanged):
     """``&nosuch;`` without a DTD is not well-formed XML: 422 naming the part, not a 500."""
     xml = document("fee").replace("{{ case_id }}", "{{ case_id }}&nosuch;", 1)
-    problems = refused(upload(client, office, "fee", shipped_with("fee", {"word/document.xml": xml.encode()})))
+    problems = refused(
+        upload(client, office, "fee", shipped_with("fee", {"word/document.xml": xml.encode()}))
+    )
     assert problems[0]["ctx"]["check"] == "bad_xml"
     assert problems[0]["ctx"]["part"] == "word/document.xml"
 
@@ -120,7 +129,9 @@ def test_an_undefined_entity_is_refused_naming_the_part(client, office, unchange
 def test_seven_nested_loops_are_refused(client, office, unchanged):
     """Lint allows three nested loops; seven are refused before any render."""
     loops = "".join(f"{{% for r{i} in checks %}}" for i in range(7)) + "{% endfor %}" * 7
-    problems = refused(upload(client, office, "fee", docx_with("fee", "{{ case_id }}", "{{ case_id }}" + loops)))
+    problems = refused(
+        upload(client, office, "fee", docx_with("fee", "{{ case_id }}", "{{ case_id }}" + loops))
+    )
     assert any(message("template.loops_too_deep", "zh", limit=3) in p["msg"] for p in problems)
 
 
@@ -150,7 +161,9 @@ def test_a_decision_pinned_to_a_template_that_cannot_render_is_409(client, offic
     try:
         for name, data in bad.items():
             with db.new_session(engine) as session:
-                session.add(TemplateRow(stem="fee", sha256=f"{name:0<64}", data=data, size=len(data), actor="test"))
+                session.add(
+                    TemplateRow(stem="fee", sha256=f"{name:0<64}", data=data, size=len(data), actor="test")
+                )
                 session.commit()
             case_id = unique("TB")
             create_case(client, office, example(case_id))

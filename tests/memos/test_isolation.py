@@ -13,7 +13,7 @@ import pytest
 
 from engine.memos import MemoTemplateError, build_context, check_template
 from engine.memos.checker import MAX_LOOP_DEPTH
-from engine.memos.isolation import Budget, Renderer, RenderBudgetError
+from engine.memos.isolation import Budget, RenderBudgetError, Renderer
 from engine.memos.render import DEFAULT_TEMPLATE_DIR, render_template
 from rules import RULES_DIR
 from rules.messages import message
@@ -39,7 +39,12 @@ def renderer() -> Iterator[Renderer]:
 def context(kind: str = "eligibility", *, rows: int | None = None) -> MemoContext:
     """The worked example's context of ``kind``; ``rows``: its ``rules`` table copied to that many rows."""
     built = build_context(
-        case(), load("worked_example.decision.json"), kind, office=OFFICE, document_number=7, document_date=DATE
+        case(),
+        load("worked_example.decision.json"),
+        kind,
+        office=OFFICE,
+        document_number=7,
+        document_date=DATE,
     )
     if rows is not None:
         table = built.values["rules"]
@@ -96,7 +101,7 @@ def test_a_failing_template_is_a_template_error(renderer: Renderer, tmp_path: Pa
     """Lint's problems and a render error come back as MemoTemplateError, as in process."""
     with pytest.raises(MemoTemplateError, match="unknown field 'nosuch'"):
         renderer.render(context(), template_bytes(tmp_path, "{{ nosuch }}"), OFFICE, DATE)
-    with pytest.raises(MemoTemplateError, match="not a readable .docx"):
+    with pytest.raises(MemoTemplateError, match=r"not a readable \.docx"):
         renderer.check("eligibility", b"PK\x03\x04 not a zip", [])
 
 

@@ -50,6 +50,7 @@ def get_decision(case_id: CaseIdPath, number: Number, session: SessionDep, calle
     responses={200: {"content": {DOCX: {}}, "description": "the memo"}, **CONFLICT},
 )
 def get_memo(  # noqa: PLR0913 - FastAPI injects each dependency as a parameter
+    *,
     case_id: CaseIdPath,
     number: Number,
     kind: Annotated[str, Path(description=f"one of: {', '.join(MEMO_KINDS)}")],

@@ -8,8 +8,8 @@ from pydantic import BaseModel
 
 from api.http.deps import AnyRole, FinanceOffice, OfficeDep, RendererDep, SessionDep
 from api.http.routes._common import NOT_FOUND, PROTECTED
-from api.settings import Settings
 from api.http.routing import make_router
+from api.settings import Settings
 from api.store import templates
 
 router = make_router("templates", responses={**PROTECTED, **NOT_FOUND})
@@ -65,6 +65,7 @@ def get_template(stem: Stem, session: SessionDep, _caller: AnyRole) -> Response:
     "/templates/{stem}.docx", response_model=TemplateInfo, openapi_extra=_UPLOAD_BODY, responses=_TOO_LARGE
 )
 def put_template(  # noqa: PLR0913 - FastAPI injects each dependency as a parameter
+    *,
     stem: Stem,
     data: Annotated[bytes, Depends(_raw_body)],
     session: SessionDep,

@@ -149,7 +149,9 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
     )
-    op.execute(sa.text(f"INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '{chain.GENESIS}')"))
+    op.get_bind().execute(
+        sa.text("INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, :genesis)"), {"genesis": chain.GENESIS}
+    )
     _triggers(enable=False)
     _seal(op.get_bind())
     _triggers(enable=True)
