@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from api.http.language import text
 from api.settings import get_settings
 
 if TYPE_CHECKING:
@@ -44,8 +45,8 @@ def _response(status: bytes, body: bytes) -> bytes:
     )
 
 
-_TIMEOUT = _response(b"408 Request Timeout", b"request headers too slow")
-_BUSY = _response(b"503 Service Unavailable", b"too many connections; retry")
+_TIMEOUT = _response(b"408 Request Timeout", text(None, "server.headers_too_slow").encode())
+_BUSY = _response(b"503 Service Unavailable", text(None, "server.too_many_connections").encode())
 
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
