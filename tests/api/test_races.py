@@ -11,7 +11,7 @@ import pytest
 import api.store.tokens
 from api.errors import ConflictError
 from api.http.app import create_app
-from api.store import db
+from api.store import chain, db
 from api.store.tokens import create_token
 from tests.api.conftest import V1, TestClient, create_case, document_number, example, unique
 from tests.api.test_registries import agency_record, new_credit_code
@@ -84,3 +84,23 @@ def test_a_token_whose_hash_is_taken_is_a_conflict(migrated, monkeypatch):
             create_token(session=session, role="auditor")
     finally:
         engine.dispose()
+
+
+@pytest.mark.slow
+def test_the_chain_holds_after_the_races(workers, office, migrated):
+    """Twenty decisions and their audit entries from four workers at once: one unbroken chain, in
+    commit order (this module's races before it wrote to the same chain)."""
+    case_id = unique("RH")
+    create_case(workers[0], office, example(case_id))
+    statuses, _ = race(
+        workers, lambda client, _i: client.post(f"{V1}/cases/{case_id}/decisions", headers=office), 20
+    )
+    assert statuses == {201: 20}
+    engine = db.make_engine(migrated)
+    try:
+        with engine.connect() as conn:
+            report = chain.verify(conn)
+    finally:
+        engine.dispose()
+    assert report.broken is None
+    assert report.decisions >= 21

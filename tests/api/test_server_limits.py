@@ -336,3 +336,18 @@ def test_no_temporary_folder_outlives_the_server(tmp_path: Path, sig: int) -> No
     assert not any(Path(f"/proc/{pid}").exists() for pid in helpers)
     left: list[Any] = sorted(p.name for p in tmp.iterdir())
     assert left == [], left
+
+
+def test_the_file_descriptor_limit_is_raised_to_fit_the_cap() -> None:
+    """The soft limit grows to the cap plus headroom (never past the hard limit); the cap that fits."""
+    import resource  # noqa: PLC0415
+
+    from api.cli.serve import FD_HEADROOM, raise_fd_limit  # noqa: PLC0415
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard))
+        assert raise_fd_limit(1000) == (1000 if hard >= 1000 + FD_HEADROOM else hard - FD_HEADROOM)
+        assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == min(1000 + FD_HEADROOM, hard)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
