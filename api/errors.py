@@ -40,6 +40,12 @@ class ConflictError(ApiError):
     status_code = 409
 
 
+class PayloadTooLargeError(ApiError):
+    """An upload over its size limit."""
+
+    status_code = 413
+
+
 class PreconditionRequiredError(ApiError):
     """An update without ``If-Match``."""
 

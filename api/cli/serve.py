@@ -1,14 +1,37 @@
-"""``kaoping serve``: migrate once, then run the HTTP API with uvicorn (any number of workers)."""
+"""``kaoping serve``: take the port, migrate once, then run the HTTP API with uvicorn (any number of workers).
+
+The listening socket is bound here, before anything is printed: a port in use (or one that cannot be
+bound) is one line naming ``--port`` and exit 3, and no other program can take the port between that
+check and serving, since the workers serve on this very socket. uvicorn runs with
+:class:`api.http.protocol.GuardedHttpToolsProtocol` (deadlines for slow clients, a connection cap), and
+the file-descriptor limit is raised to fit the cap. Temporary folders that an earlier kaoping left behind
+when it was killed are removed at start.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
+import resource
+import shutil
+import socket
 import sys
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from api.cli.language import say
 from api.http import API_PREFIX
 
 if TYPE_CHECKING:
     import argparse
+
+EXIT_PORT = 3
+"""The exit code when the port cannot be had."""
+PROTOCOL = "api.http.protocol:GuardedHttpToolsProtocol"
+FD_HEADROOM = 256
+"""File descriptors a worker needs besides its connections (database pool, files, render helper)."""
+_STALE_PREFIX = "kaoping-templates-"
 
 
 def add_parser(subparsers: Any) -> None:
@@ -17,7 +40,7 @@ def add_parser(subparsers: Any) -> None:
         "serve",
         help="run the HTTP API (migrates the database first)",
         description="Upgrade the database once, then serve the API under /api/v1 with uvicorn. "
-        "The database is the SQLite file in KAOPING_DATA_DIR, or DATABASE_URL.",
+        "The database is the SQLite file in KAOPING_DATA_DIR, or DATABASE_URL. A port in use: exit 3.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -35,16 +58,73 @@ def _say(line: str) -> None:
     print(f"kaoping: {line}", flush=True)  # noqa: T201 - the command's output
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound as uvicorn binds one (``SO_REUSEADDR``), inheritable by the workers."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family=family, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def raise_fd_limit(connections: int) -> int:
+    """Raise the soft limit on open files to fit ``connections`` per worker; the cap that fits."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = connections + FD_HEADROOM
+    if soft != resource.RLIM_INFINITY and soft < need:
+        target = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    if soft == resource.RLIM_INFINITY:
+        return connections
+    return max(1, min(connections, soft - FD_HEADROOM))
+
+
+def sweep_stale_folders(root: Path | None = None) -> int:
+    """Remove template folders that kaoping processes no longer running left in the temporary directory."""
+    removed = 0
+    for path in Path(root or tempfile.gettempdir()).glob(f"{_STALE_PREFIX}*"):
+        owner = path.name.removeprefix(_STALE_PREFIX).split("-", 1)[0]
+        if owner.isdigit() and not _alive(int(owner)) and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``serve``."""
     if args.workers < 1 or not 0 < args.port < 65536:
         print("kaoping: --workers must be at least 1 and --port 1-65535", file=sys.stderr)  # noqa: T201
         return 2
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            say("server.port_in_use", port=args.port)
+        else:
+            say("server.cannot_bind", host=args.host, port=args.port, reason=exc.strerror or str(exc))
+        return EXIT_PORT
     from api.settings import get_settings  # noqa: PLC0415 - keep `kaoping --help` and `kaoping evaluate` fast
     from api.store import db  # noqa: PLC0415
     from api.store.tokens import count_tokens  # noqa: PLC0415
 
-    url = get_settings().effective_database_url
+    settings = get_settings()
+    url = settings.effective_database_url
     engine = db.make_engine(url)
     try:
         revision = db.upgrade(engine)  # once, here, before any worker starts
@@ -52,19 +132,52 @@ def run(args: argparse.Namespace) -> int:
             tokens = count_tokens(session=session)
     finally:
         engine.dispose()
+    sweep_stale_folders()
+    cap = raise_fd_limit(settings.max_connections)
+    if cap != settings.max_connections:
+        os.environ["KAOPING_MAX_CONNECTIONS"] = str(cap)  # the workers read their settings again
+        get_settings.cache_clear()
     host = f"[{args.host}]" if ":" in args.host else args.host
     _say(f"serving http://{host}:{args.port}{API_PREFIX} (docs: {API_PREFIX}/docs, {args.workers} worker(s))")
     _say(f"database: {db.describe(url)} (schema {revision})")
     if tokens == 0:
         _say("no API token exists yet; create one with: kaoping token create --role finance_office")
-    import uvicorn  # noqa: PLC0415
+    return 0 if _serve(sock, args) else 1
 
-    uvicorn.run(
+
+def _serve(sock: socket.socket, args: argparse.Namespace) -> bool:
+    """Uvicorn on the bound socket, here or in ``--workers`` processes sharing it; False: it never started."""
+    import uvicorn  # noqa: PLC0415
+    from uvicorn.config import LOGGING_CONFIG  # noqa: PLC0415
+    from uvicorn.supervisors import Multiprocess  # noqa: PLC0415
+
+    # kaoping's own log lines (a client gone, a slow connection closed, an internal error) go where
+    # uvicorn's do, at info level.
+    log_config = {
+        **LOGGING_CONFIG,
+        "loggers": {
+            **LOGGING_CONFIG["loggers"],
+            "kaoping": {"handlers": ["default"], "level": "INFO", "propagate": False},
+        },
+    }
+    config = uvicorn.Config(
         "api.http.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
         access_log=args.access_log,
+        http=PROTOCOL,
+        log_config=log_config,
     )
-    return 0
+    server = uvicorn.Server(config)
+    try:
+        if args.workers > 1:
+            Multiprocess(config, sockets=[sock]).run()
+            return True
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+    return server.started

@@ -1,68 +1,194 @@
-"""``kaoping token create``: a new API token, printed once on stdout (only its hash is stored)."""
+"""``kaoping token create | list | revoke``: the API's bearer tokens.
+
+``create`` prints a new token once on stdout (only its SHA-256 is stored), optionally expiring
+(``--expires 90d``, ``12h`` or a date); ``list`` shows every token without the token itself; ``revoke ID``
+refuses it from the next request on, in every worker. Creating and revoking are audited.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from api.cli.language import say, text
 from api.roles import ROLES
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Iterator
 
-_EXPERT_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+    from sqlmodel import Session
+
+    from api.store.tokens import TokenInfo
+
+_SPAN = re.compile(r"^(\d{1,5})([dh])$")
+_MAX_DAYS = 3660
+_OFFICE_HOURS = 8  # China Standard Time, UTC+8: the office's calendar
+_NAME_CHARS = 200
 
 
 def add_parser(subparsers: Any) -> None:
-    """Register ``token``."""
+    """Register ``token`` and its actions."""
     parser = subparsers.add_parser(
         "token",
-        help="create an API token for a party (printed once)",
-        description="Create a bearer token for the HTTP API. Only the token is printed on stdout; "
-        "kaoping stores its SHA-256, so keep it: it cannot be shown again.",
+        help="API tokens: create one (printed once), list them, revoke one",
+        description="Bearer tokens of the HTTP API. kaoping stores only their SHA-256: keep a token "
+        "when it is printed, it cannot be shown again.",
     )
-    parser.add_argument("action", choices=("create",))
-    parser.add_argument("--role", required=True, choices=ROLES)
-    who = parser.add_mutually_exclusive_group()
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="create a token for a party (printed once on stdout)")
+    create.add_argument("--role", required=True, choices=ROLES)
+    who = create.add_mutually_exclusive_group()
     who.add_argument(
         "--expert", metavar="ID", help="the expert's id (role expert): its cases' panels list it"
     )
     who.add_argument("--unit", metavar="NAME", help="the project unit's name (role project_unit)")
-    parser.add_argument("--label", help="a note on who holds the token")
-    parser.set_defaults(func=run)
+    create.add_argument("--label", help="a note on who holds the token")
+    create.add_argument(
+        "--expires", metavar="WHEN", help="when it stops working: 90d, 12h, or a date YYYY-MM-DD (its end)"
+    )
+    create.set_defaults(func=run_create)
+    listing = actions.add_parser("list", help="list every token (never the token itself)")
+    listing.set_defaults(func=run_list)
+    revoke = actions.add_parser("revoke", help="revoke a token by its number (from `token list`)")
+    revoke.add_argument("id", type=int, help="the token's number")
+    revoke.set_defaults(func=run_revoke)
+
+
+def expiry(given: str, now: datetime) -> datetime | None:
+    """When a token given ``--expires`` stops working, or ``None`` for a value that means nothing."""
+    span = _SPAN.match(given.strip())
+    if span:
+        amount, unit = int(span.group(1)), span.group(2)
+        delta = timedelta(days=amount) if unit == "d" else timedelta(hours=amount)
+        return now + delta if timedelta(0) < delta <= timedelta(days=_MAX_DAYS) else None
+    try:
+        day = datetime.strptime(given.strip(), "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar day
+    except ValueError:
+        return None
+    office = datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC) - timedelta(hours=_OFFICE_HOURS)
+    return office if now < office <= now + timedelta(days=_MAX_DAYS) else None
+
+
+def _id_problem(value: str, option: str, limit: int) -> str | None:
+    from engine.ids import id_problem  # noqa: PLC0415 - keep `kaoping --help` fast
+
+    problem = id_problem(value, max_length=limit)
+    return None if problem is None else text(f"id.{problem}", field=option, limit=limit)
 
 
 def _problem(args: argparse.Namespace) -> str | None:
-    if args.role == "expert" and not (args.expert and _EXPERT_ID.match(args.expert)):
-        return "an expert token needs --expert ID (1-64 letters, digits, '-', '_' or '.')"
-    if args.role == "project_unit" and not (args.unit and 0 < len(args.unit) <= 200):
-        return "a project_unit token needs --unit NAME (the commission's project_unit, 1-200 characters)"
-    if args.role not in {"expert", "project_unit"} and (args.expert or args.unit):
-        return f"a {args.role} token takes neither --expert nor --unit"
-    if args.label is not None and len(args.label) > 200:
-        return "--label is at most 200 characters"
+    if args.role == "expert":
+        return text("token.needs_expert") if args.expert is None else _id_problem(args.expert, "--expert", 64)
+    if args.role == "project_unit":
+        return (
+            text("token.needs_unit") if args.unit is None else _id_problem(args.unit, "--unit", _NAME_CHARS)
+        )
+    if args.expert is not None or args.unit is not None:
+        return text("token.no_party", role=args.role)
+    if args.label is not None and len(args.label) > _NAME_CHARS:
+        return text("id.too_long", field="--label", limit=_NAME_CHARS)
     return None
 
 
-def run(args: argparse.Namespace) -> int:
+def run_create(args: argparse.Namespace) -> int:
     """Run ``token create``."""
     problem = _problem(args)
+    expires = None
+    if problem is None and args.expires is not None:
+        expires = expiry(args.expires, datetime.now(UTC))
+        if expires is None:
+            problem = text("token.bad_expires", given=args.expires, days=_MAX_DAYS)
     if problem:
         print(f"kaoping: {problem}", file=sys.stderr)  # noqa: T201
         return 2
-    from api.settings import get_settings  # noqa: PLC0415 - keep `kaoping --help` and `kaoping evaluate` fast
+    from api.store.tokens import create_token  # noqa: PLC0415 - keep `kaoping --help` and `evaluate` fast
+
+    with _session() as session:
+        token = create_token(
+            session=session,
+            role=args.role,
+            expert_id=args.expert,
+            unit_name=args.unit,
+            label=args.label,
+            expires_at=expires,
+        )
+    sys.stdout.write(token + "\n")
+    return 0
+
+
+@contextlib.contextmanager
+def _session() -> Iterator[Session]:
+    """A session on the configured database, migrated first; the engine goes when the session does."""
+    from api.settings import get_settings  # noqa: PLC0415
     from api.store import db  # noqa: PLC0415
-    from api.store.tokens import create_token  # noqa: PLC0415
 
     engine = db.make_engine(get_settings().effective_database_url)
     try:
         db.upgrade(engine)
         with db.new_session(engine) as session:
-            token = create_token(
-                session=session, role=args.role, expert_id=args.expert, unit_name=args.unit, label=args.label
-            )
+            yield session
     finally:
         engine.dispose()
-    sys.stdout.write(token + "\n")
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    return (moment + timedelta(hours=_OFFICE_HOURS)).strftime("%Y-%m-%d %H:%M")
+
+
+def _status(info: TokenInfo, now: datetime) -> str:
+    if info.revoked_at is not None:
+        return text("token.status_revoked", at=_when(info.revoked_at))
+    if info.expires_at is not None and info.expires_at <= now:
+        return text("token.status_expired", at=_when(info.expires_at))
+    return text("token.status_active")
+
+
+def run_list(_args: argparse.Namespace) -> int:
+    """Run ``token list``: one tab-separated line per token under a header (times in Beijing time)."""
+    from api.store.tokens import list_tokens  # noqa: PLC0415
+    from rules import load_rulebook  # noqa: PLC0415
+
+    with _session() as session:
+        infos = list_tokens(session=session)
+    vocabulary = load_rulebook().vocabulary
+    now = datetime.now(UTC)
+    lines = [text("token.list_columns")]
+    for info in infos:
+        fields = (
+            str(info.id),
+            vocabulary.label("role", info.role),
+            info.expert_id or info.unit_name or "—",
+            info.label or "—",
+            _when(info.created_at),
+            _when(info.expires_at),
+            _status(info, now),
+        )
+        lines.append("\t".join(field.replace("\t", " ") for field in fields))
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def run_revoke(args: argparse.Namespace) -> int:
+    """Run ``token revoke ID``: exit 2 when there is no such token or it is revoked already."""
+    from api.errors import ConflictError, NotFoundError  # noqa: PLC0415
+    from api.store.tokens import revoke_token  # noqa: PLC0415
+    from rules import load_rulebook  # noqa: PLC0415
+
+    try:
+        with _session() as session:
+            info = revoke_token(session=session, token_id=args.id)
+    except NotFoundError:
+        say("token.no_such", id=args.id)
+        return 2
+    except ConflictError:
+        say("token.revoked_already", id=args.id)
+        return 2
+    role = load_rulebook().vocabulary.label("role", info.role)
+    say("token.revoked", id=info.id, role=role, party=info.expert_id or info.unit_name or "—")
     return 0

@@ -28,6 +28,7 @@ from api.store import db
 from api.store.case_list import CaseList
 from api.store.tokens import TokenLookup
 from engine import start
+from engine.memos.isolation import renderer
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -52,6 +53,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Register every rule version's durable_rules ruleset now, in one thread (adapter rule 3).
     start(app.state.settings.rules_dir)
     db.check_schema(app.state.engine)
+    # The memo renderer's helper process warms up meanwhile (imports, rulebook, shipped templates).
+    renderer(app.state.settings.render_budget, app.state.settings.rules_dir).start(wait=False)
     yield
     app.state.tokens.close()
     app.state.cases.close()

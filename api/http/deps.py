@@ -3,9 +3,14 @@
 The token lookup and the case list read on connections the app keeps (``app.state.tokens`` and
 ``app.state.cases``), not through a session. ``GET /cases`` reads its request itself and asks
 :func:`caller_of` for the caller (the same checks as the ``AnyRole``... dependencies).
+
+The caller is checked before the request's body is read or parsed: each ``AnyRole``... dependency is a
+:class:`RoleCheck`, which :class:`api.http.routing.KaopingRoute` runs first (401, 403) and whose
+principal the dependency then finds in the request's scope. An unauthenticated upload is refused
+without a byte of its body read, and a 401 always comes before a 422.
 """
 
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Request
@@ -14,13 +19,19 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.errors import NotAuthenticatedError
+from api.http.language import text
 from api.http.routing import json_body
 from api.roles import EVERYONE, OFFICE, READ_ALL, SCORERS
 from api.settings import Settings
 from api.store.access import Principal, require_role
 from api.store.db import new_session
-from api.store.tokens import TokenLookup
+from api.store.decisions import OFFICE_TZ
+from api.store.tokens import Expired, TokenLookup
 from engine.memos import OfficeInfo
+from engine.memos.isolation import Renderer, renderer
+
+_PRINCIPAL = "kaoping.principal"
+"""Where :meth:`RoleCheck.before_body` leaves the caller in the request's scope."""
 
 _bearer = HTTPBearer(
     auto_error=False, description="a token from `kaoping token create --role ...`", scheme_name="token"
@@ -57,18 +68,24 @@ async def get_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller of a bearer token (401 without one, or for a token kaoping does not know).
+    """The caller of a bearer token (401 without one, or for a token kaoping does not know or that expired).
 
     On the event loop, not in a worker thread: the lookup is one indexed SELECT on the app's own
     connection (:class:`api.store.tokens.TokenLookup`), cheaper than the hop to a thread and back.
     """
+    known: Principal | None = request.scope.get(_PRINCIPAL)
+    if known is not None:
+        return known
     if credentials is None:
         raise NotAuthenticatedError("send Authorization: Bearer <token>", headers=_CHALLENGE)
     tokens: TokenLookup = request.app.state.tokens
-    principal = tokens.principal(credentials.credentials)
-    if principal is None:
+    found = tokens.lookup(credentials.credentials)
+    if isinstance(found, Expired):
+        when = found.at.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M")
+        raise NotAuthenticatedError(text(request, "token.expired", at=when), headers=_CHALLENGE)
+    if found is None:
         raise NotAuthenticatedError("unknown or revoked token", headers=_CHALLENGE)
-    return principal
+    return found
 
 
 async def caller_of(request: Request, roles: frozenset[str]) -> Principal:
@@ -81,11 +98,33 @@ async def caller_of(request: Request, roles: frozenset[str]) -> Principal:
     return require_role(await get_principal(request, await _bearer(request)), roles)
 
 
-def _roles(roles: frozenset[str]) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
-    async def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
-        return require_role(principal, roles)
+class RoleCheck:
+    """The dependency of a caller with one of ``roles``; :meth:`before_body` runs before the body is read."""
 
-    return dependency
+    def __init__(self, roles: frozenset[str]) -> None:
+        self.roles = roles
+
+    async def __call__(self, principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        """The caller (checked already when the route ran :meth:`before_body`)."""
+        return require_role(principal, self.roles)
+
+    async def before_body(self, request: Request) -> None:
+        """401 or 403 now, before anything reads the body; the caller is kept for the dependency.
+
+        Skipped when a test overrides :func:`get_principal` (the override then decides, as FastAPI runs it).
+        """
+        if get_principal in request.app.dependency_overrides:
+            return
+        request.scope[_PRINCIPAL] = await caller_of(request, self.roles)
+
+
+def _roles(roles: frozenset[str]) -> RoleCheck:
+    return RoleCheck(roles)
+
+
+async def get_renderer(settings: Annotated[Settings, Depends(get_settings_dep)]) -> Renderer:
+    """The process's memo renderer for the app's budget and rules (:mod:`engine.memos.isolation`)."""
+    return renderer(settings.render_budget, settings.rules_dir)
 
 
 async def get_office(settings: Annotated[Settings, Depends(get_settings_dep)]) -> OfficeInfo:
@@ -99,6 +138,7 @@ async def get_office(settings: Annotated[Settings, Depends(get_settings_dep)]) -
 
 SessionDep = Annotated[Session, Depends(get_session)]
 OfficeDep = Annotated[OfficeInfo, Depends(get_office)]
+RendererDep = Annotated[Renderer, Depends(get_renderer)]
 AnyRole = Annotated[Principal, Depends(_roles(EVERYONE))]
 """Any valid token (a case's own visibility rules still apply)."""
 FinanceOffice = Annotated[Principal, Depends(_roles(OFFICE))]

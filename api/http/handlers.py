@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.requests import ClientDisconnect
 
 from api.errors import ApiError
-from api.http.language import request_language
+from api.http.language import request_language, text
+from api.http.routing import client_gone
 from engine.deliverables.errors import DeliverableError
 from engine.errors import CaseError, KaopingError
 from engine.office_file import OfficeFileError
@@ -38,6 +40,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(OfficeFileError, _file_refused)
     app.add_exception_handler(DeliverableError, _file_refused)
     app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(IntegrityError, _integrity_conflict)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(KaopingError, _internal_error)
     app.add_exception_handler(Exception, _internal_error)
 
@@ -84,6 +88,16 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
     _log.error("database error on %s %s: %s", request.method, request.url.path, exc)
     detail = "the database is busy or unavailable; try again"
     return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
+
+
+async def _integrity_conflict(request: Request, exc: Exception) -> JSONResponse:
+    """A unique key taken by a concurrent write that no store function caught: 409, never a 500."""
+    _log.warning("conflicting write on %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse({"detail": text(request, "records.write_conflict")}, status_code=409)
+
+
+async def _client_gone(request: Request, _exc: Exception) -> Any:
+    return client_gone(request)
 
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:

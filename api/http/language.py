@@ -1,13 +1,18 @@
-"""The language a request asks for (``Accept-Language``): English when it prefers English, else Chinese."""
+"""The language of the person behind a request, and the product's sentences said in it.
+
+``Accept-Language`` chooses: English when the most preferred language is English, else Chinese (the
+product's language). Every sentence for people is a message of ``rules/messages.yaml``; :func:`text`
+words one for a request.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rules.messages import Lang
+from rules.messages import Lang, message
 
 if TYPE_CHECKING:
-    from fastapi import Request
+    from starlette.requests import HTTPConnection
 
 _ENGLISH = "en"
 
@@ -41,6 +46,13 @@ def language(header: str | None) -> Lang:
     return "zh"
 
 
-def request_language(request: Request) -> Lang:
-    """The language of a request's ``Accept-Language``."""
+def request_language(request: HTTPConnection | None) -> Lang:
+    """The language of a request's ``Accept-Language`` (Chinese without a request)."""
+    if request is None:
+        return "zh"
     return language(request.headers.get("accept-language"))
+
+
+def text(request: HTTPConnection | None, key: str, /, **values: Any) -> str:
+    """The message ``key`` with its blanks filled, in the language of ``request``'s reader."""
+    return message(key, request_language(request), **values)

@@ -1,18 +1,31 @@
-"""Routes that read JSON exactly: bodies with exact decimals and a depth limit, documented as such."""
+"""Routes that check the caller first and read JSON exactly (exact decimals, a depth limit).
+
+A route's caller is checked before FastAPI reads its body: :class:`KaopingRoute` runs the route's role
+dependency's ``before_body`` (:class:`api.http.deps.RoleCheck`) first. A client that goes away while its
+body is being read is one line at info level (``kaoping.api``), never an error with a traceback.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.routing import APIRoute
+from starlette.requests import ClientDisconnect
 
 from api import jsonio
 from engine.errors import CaseError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine
+    from collections.abc import Awaitable, Callable, Coroutine, Iterator
+
+    from fastapi.dependencies.models import Dependant
+
+_log = logging.getLogger("kaoping.api")
+CLIENT_CLOSED = 499
+"""The status logged for a request whose client went away (no response reaches it)."""
 
 MAX_DEPTH = 32
 """Deepest nesting of objects and arrays accepted in a request body (a case is about 6 deep)."""
@@ -63,15 +76,51 @@ class JsonRequest(Request):
         return self._json
 
 
+def _dependencies(dependant: Dependant) -> Iterator[Dependant]:
+    for child in dependant.dependencies:
+        yield child
+        yield from _dependencies(child)
+
+
+def _before_body(dependant: Dependant) -> Callable[[Request], Awaitable[None]] | None:
+    """The ``before_body`` check of the route's caller dependency, if it has one."""
+    for child in _dependencies(dependant):
+        check = getattr(child.call, "before_body", None)
+        if check is not None:
+            return check  # type: ignore[no-any-return]
+    return None
+
+
+def client_gone(request: Request) -> Response:
+    """Log a client that went away mid-request (one line, info) and answer what nobody will read."""
+    client = request.client
+    who = f"{client.host}:{client.port}" if client else "a client"
+    _log.info("%s went away during %s %s; request dropped", who, request.method, request.url.path)
+    return Response(status_code=CLIENT_CLOSED)
+
+
 class KaopingRoute(APIRoute):
-    """Every route parses JSON bodies with :class:`JsonRequest`."""
+    """Every route checks its caller before its body is read and parses JSON with :class:`JsonRequest`."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """Wrap FastAPI's handler so it sees a :class:`JsonRequest`."""
+        """Wrap FastAPI's handler: the caller first, then FastAPI's work on a :class:`JsonRequest`."""
         handler = super().get_route_handler()
+        found: list[Callable[[Request], Awaitable[None]] | None] = []
 
         async def route(request: Request) -> Response:
-            return await handler(JsonRequest(request.scope, request.receive))
+            if not found:
+                found.append(_before_body(self.dependant))
+            check = found[0]
+            if check is not None:
+                await check(request)
+            try:
+                return await handler(JsonRequest(request.scope, request.receive))
+            except ClientDisconnect:
+                return client_gone(request)
+            except HTTPException as exc:  # FastAPI's "error parsing the body" when the client left
+                if isinstance(exc.__cause__, ClientDisconnect):
+                    return client_gone(request)
+                raise
 
         return route
 

@@ -12,6 +12,7 @@ The bearer tokens that name a caller: :mod:`api.store.tokens`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -50,7 +51,7 @@ def require_role(principal: Principal, roles: frozenset[str]) -> Principal:
     return principal
 
 
-def member_ids(body: dict[str, Any]) -> list[str]:
+def member_ids(body: Mapping[str, Any]) -> list[str]:
     """The panel member ids a stored case lists (written out or by reference)."""
     panel = body.get("panel") or {}
     return [m["id"] for m in panel.get("members", []) if isinstance(m, dict) and isinstance(m.get("id"), str)]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
+from api.store import chain
 from api.store.paging import paginate
 from api.store.schemas import AuditEntry, AuditQuery, Page
 from api.store.tables import AuditRow
@@ -17,8 +18,11 @@ if TYPE_CHECKING:
 def add_audit(
     session: Session, actor: Principal, action: str, target: str, detail: dict[str, Any] | None = None
 ) -> None:
-    """Record a write in the audit log (in the caller's transaction)."""
-    session.add(AuditRow(actor=actor.actor, action=action, target=target, detail=detail))
+    """Record a write in the audit log (in the caller's transaction), as the hash chain's next link.
+
+    Call it after the write's other changes: it flushes them and holds the chain's head to the commit.
+    """
+    chain.append(session, AuditRow(actor=actor.actor, action=action, target=target, detail=detail))
 
 
 def list_audit(*, session: Session, query: AuditQuery) -> Page[AuditEntry]:

@@ -15,23 +15,27 @@ and the same memo bytes.
 API tokens are not exported (they are secrets, and stored only hashed): create new ones after an import.
 
 Import goes into an empty store only (no row in any exported table; tokens may exist), in one
-transaction: either everything is imported or nothing is.
+transaction: either everything is imported or nothing is. It reads the file twice: first it checks it
+whole -- its lines, its end line, and the hash chain and hashes of its decisions and audit entries
+(:mod:`api.store.backup_verify`; an export made before the chain is checked by its hashes and chained as
+it is imported) -- and only then writes, from a private spool of the lines.
 """
 
 from __future__ import annotations
 
 import base64
+import tempfile
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, LargeBinary, Table, func, select, text
 
 from api import jsonio
-from api.store import db
+from api.store import chain, db
 from api.store.access import CLI
 from api.store.audit import add_audit
+from api.store.backup_verify import LEGACY_SCHEMAS, BackupError, BrokenExportError, ImportPlan, Verifier
 from api.store.tables import METADATA
-from engine.errors import KaopingError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -55,8 +59,7 @@ _SERIAL = ("deliverables", "templates", "decisions", "audit")  # integer ids fro
 _BATCH = 500
 
 
-class BackupError(KaopingError):
-    """An export file that cannot be imported, or a database that cannot take it."""
+__all__ = ["BackupError", "BrokenExportError", "NotEmptyError", "export_jsonl", "import_jsonl"]
 
 
 class NotEmptyError(BackupError):
@@ -155,15 +158,19 @@ def _parse(number: int, line: str) -> dict[str, Any]:
     return value
 
 
-def _check_header(header: dict[str, Any]) -> None:
+def _check_header(header: dict[str, Any]) -> bool:
+    """Refuse a file that is not an export this kaoping imports; whether it is a legacy (chainless) one."""
     if header.get("kaoping_export") != FORMAT:
         raise BackupError("not a kaoping export (the first line is not its header)")
     head = db.head_revision()
+    if header.get("schema") in LEGACY_SCHEMAS:
+        return True
     if header.get("schema") != head:
         raise BackupError(
             f"the export is of schema revision {header.get('schema')}, this kaoping's is {head}: "
             "import it with the kaoping that exported it, then upgrade"
         )
+    return False
 
 
 def _check_empty(conn: Connection) -> None:
@@ -197,8 +204,8 @@ def _reset_sequences(conn: Connection) -> None:
 
 def _rows(
     numbered: Iterable[tuple[int, str]], trailer: dict[str, Any]
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(table, decoded row) of each data line, checked; the end line's content goes into ``trailer``."""
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """(line, table, decoded row) of each data line, checked; the end line's content goes into ``trailer``."""
     order = {name: i for i, name in enumerate(TABLES)}
     current: str | None = None
     for number, line in numbered:
@@ -220,44 +227,72 @@ def _rows(
         unknown = set(row) - set(table.columns.keys())
         if unknown:
             raise BackupError(f"line {number}: unknown columns of {name}: {sorted(unknown)}")
-        yield name, {c.name: _decode(c.type, row.get(c.name)) for c in table.columns}
+        yield number, name, {c.name: _decode(c.type, row.get(c.name)) for c in table.columns}
+
+
+def _spooled(numbered: Iterable[tuple[int, str]], spool: TextIO) -> Iterator[tuple[int, str]]:
+    for number, line in numbered:
+        spool.write(line if line.endswith("\n") else line + "\n")
+        yield number, line
+
+
+def _check(numbered: Iterable[tuple[int, str]], *, legacy: bool) -> tuple[dict[str, int], ImportPlan]:
+    """Pass one: every line, the end line and the chain; the counts and what pass two adds to rows."""
+    counts = dict.fromkeys(TABLES, 0)
+    trailer: dict[str, Any] = {}
+    verifier = Verifier(legacy=legacy)
+    for number, name, row in _rows(numbered, trailer):
+        verifier.add(name, row, number)
+        counts[name] += 1
+    if not trailer:
+        raise BackupError("the export is truncated (no end line); nothing was imported")
+    if trailer.get("counts") != counts:
+        raise BackupError(f"the export's end line counts {trailer.get('counts')}, the file has {counts}")
+    return counts, verifier.finish()
 
 
 def import_jsonl(engine: Engine, lines: Iterable[str]) -> dict[str, int]:
-    """Import an export into the empty store at ``engine`` (migrated first), in one transaction.
+    """Import an export into the empty store at ``engine``, in one transaction, once the file is checked.
+
+    The database is migrated after the check, before the rows are written.
 
     Raises:
         NotEmptyError: the store already holds data.
-        BackupError: the file is not a complete export of this schema.
+        BrokenExportError: a record of the export does not match its hash or its place in the chain.
+        BackupError: the file is not a complete export of this schema (or of the one before the chain).
     """
-    db.upgrade(engine)
     numbered = iter(enumerate(lines, start=1))
     first = next(numbered, None)
     if first is None:
         raise BackupError("the export is empty")
-    _check_header(_parse(*first))
-    counts = dict.fromkeys(TABLES, 0)
-    trailer: dict[str, Any] = {}
+    legacy = _check_header(_parse(*first))
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
+        counts, plan = _check(_spooled(numbered, spool), legacy=legacy)
+        spool.seek(0)
+        db.upgrade(engine)
+        _write(engine, enumerate(spool, start=2), counts, plan)
+    return counts
+
+
+def _write(
+    engine: Engine, numbered: Iterable[tuple[int, str]], counts: dict[str, int], plan: ImportPlan
+) -> None:
+    """Pass two: insert the checked rows, point the chain's head at the last one, audit the import."""
     with db.new_session(engine) as session:
         db.begin_write(session)  # SQLite: the write lock from the start; nobody writes in between
         conn = session.connection()
         _check_empty(conn)
         batch: list[dict[str, Any]] = []
         current: str | None = None
-        for name, row in _rows(numbered, trailer):
+        for _, name, row in _rows(numbered, {}):
             if name != current or len(batch) >= _BATCH:
                 if current is not None:
                     _insert(conn, current, batch)
                 current = name
-            batch.append(row)
-            counts[name] += 1
+            batch.append(plan.complete(name, row))
         if current is not None:
             _insert(conn, current, batch)
-        if not trailer:
-            raise BackupError("the export is truncated (no end line); nothing was imported")
-        if trailer.get("counts") != counts:
-            raise BackupError(f"the export's end line counts {trailer.get('counts')}, the file has {counts}")
         _reset_sequences(conn)
-        add_audit(session, CLI, "db.import", "database", {"counts": counts})
+        chain.set_head(conn, *plan.head)
+        add_audit(session, CLI, "db.import", "database", {"counts": counts, "chained_at_import": plan.legacy})
         session.commit()
-    return counts

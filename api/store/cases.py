@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from api.errors import ConflictError, ForbiddenError, NotFoundError, PreconditionRequiredError
+from api.errors import ConflictError, NotFoundError, PreconditionRequiredError
 from api.store import registry
 from api.store.access import Principal, can_read_case, member_ids
 from api.store.audit import add_audit
-from api.store.db import begin_write, commit_new
+from api.store.db import begin_write
 from api.store.jsondoc import if_match_allows, merge_patch, plain
 from api.store.schemas import CasePublic, CaseSummary, StoredCase
 from api.store.tables import CaseMemberRow, CaseRow, utcnow
@@ -86,14 +87,19 @@ def public(row: CaseRow) -> CasePublic:
     )
 
 
+def no_case(case_id: str) -> NotFoundError:
+    """The 404 of a case that does not exist -- and of one the caller may not read: the same answer."""
+    return NotFoundError(f"no case {case_id}")
+
+
 def case_row(session: Session, case_id: str, principal: Principal, *, lock: bool = False) -> CaseRow:
-    """A stored case the principal may read (``lock``: for update), else 404 / 403."""
+    """A stored case the principal may read (``lock``: for update), else 404 whether absent or not theirs."""
     statement = select(CaseRow).where(CaseRow.case_id == case_id)
     row = session.exec(statement.with_for_update() if lock else statement).first()
-    if row is None:
-        raise NotFoundError(f"no case {case_id}")
-    if not can_read_case(principal, project_unit=row.project_unit, members=member_ids(row.body)):
-        raise ForbiddenError(f"case {case_id} is not one of this {principal.role}'s cases")
+    if row is None or not can_read_case(
+        principal, project_unit=row.project_unit, members=member_ids(row.body)
+    ):
+        raise no_case(case_id)
     return row
 
 
@@ -121,9 +127,13 @@ def create_case(*, session: Session, data: Any, actor: Principal) -> CasePublic:
     if session.get(CaseRow, case.case_id) is not None:
         raise ConflictError(f"case {case.case_id} exists already")
     row = CaseRow(case_id=case.case_id, body=body, year=0, agency_code="", project_unit="")
-    store_body(session, row, body, case)
+    try:  # a concurrent create of the same case_id fails here on PostgreSQL (SQLite: one writer at a time)
+        store_body(session, row, body, case)
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(f"case {case.case_id} exists already") from None
     add_audit(session, actor, "case.create", f"case:{case.case_id}", {"version": 1})
-    commit_new(session, f"case {case.case_id}")
+    session.commit()
     return public(row)
 
 

@@ -74,6 +74,18 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={_WRITE: True})
 
 
+def flush_new(session: Session, what: str) -> None:
+    """Flush a transaction's new rows now; a concurrent insert of the same key is a 409.
+
+    PostgreSQL waits for the other transaction, then fails here; SQLite's writers run one at a time.
+    """
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(f"{what} exists already") from None
+
+
 def commit_new(session: Session, what: str) -> None:
     """Commit a transaction that inserts ``what``; a concurrent insert of the same key is a 409."""
     try:

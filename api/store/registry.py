@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from api.errors import ConflictError, NotFoundError
 from api.store.audit import add_audit
-from api.store.db import commit_new
+from api.store.db import begin_write, flush_new
 from api.store.jsondoc import if_match_allows, plain
 from api.store.paging import paginate
 from api.store.schemas import AgencyPublic, AgencyRecord, ExpertPublic, ExpertRecord, as_json
@@ -60,12 +60,14 @@ def _check_version(if_match: str | None, version: int) -> None:
 
 def create_agency(*, session: Session, record: AgencyRecord, actor: Principal) -> AgencyPublic:
     """Register an agency; :class:`ConflictError` when its credit code is registered already."""
+    begin_write(session)
     if session.get(AgencyRow, record.credit_code) is not None:
         raise ConflictError(f"agency {record.credit_code} is registered already")
     row = AgencyRow(credit_code=record.credit_code, name=record.name, record=as_json(record))
     session.add(row)
+    flush_new(session, f"agency {row.credit_code}")
     add_audit(session, actor, "agency.create", f"agency:{row.credit_code}")
-    commit_new(session, f"agency {row.credit_code}")
+    session.commit()
     return _agency_public(session, row)
 
 
@@ -74,6 +76,7 @@ def update_agency(
 ) -> AgencyPublic:
     """Replace a registry agency's record (its history stays derived)."""
     _check_key(credit_code, record.credit_code, "credit_code")
+    begin_write(session)
     row = _agency_row(session, credit_code, lock=True)
     _check_version(if_match, row.version)
     row.record, row.name, row.version, row.updated_at = (
@@ -153,12 +156,14 @@ def _expert_row(session: Session, expert_id: str, *, lock: bool = False) -> Expe
 
 def create_expert(*, session: Session, record: ExpertRecord, actor: Principal) -> ExpertPublic:
     """Register an expert; :class:`ConflictError` when the id is taken."""
+    begin_write(session)
     if session.get(ExpertRow, record.id) is not None:
         raise ConflictError(f"expert {record.id} is registered already")
     row = ExpertRow(expert_id=record.id, name=record.name, record=as_json(record))
     session.add(row)
+    flush_new(session, f"expert {row.expert_id}")
     add_audit(session, actor, "expert.create", f"expert:{row.expert_id}")
-    commit_new(session, f"expert {row.expert_id}")
+    session.commit()
     return _expert_public(row)
 
 
@@ -167,6 +172,7 @@ def update_expert(
 ) -> ExpertPublic:
     """Replace a registry expert's record."""
     _check_key(expert_id, record.id, "id")
+    begin_write(session)
     row = _expert_row(session, expert_id, lock=True)
     _check_version(if_match, row.version)
     row.record, row.name, row.version, row.updated_at = (

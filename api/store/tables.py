@@ -2,7 +2,7 @@
 
 Times are aware UTC (SQLModel's ``UTCDateTime``). JSON columns hold plain JSON (decimals as strings).
 Decisions and the audit log are append-only: the migration adds triggers that refuse UPDATE and DELETE
-on them.
+on them; each of their rows is a link of the database's hash chain (``chain_*``: :mod:`api.store.chain`).
 """
 
 from datetime import UTC, date, datetime
@@ -95,10 +95,24 @@ class CaseMemberRow(SQLModel, table=True):
 
 
 class DecisionRow(SQLModel, table=True):
-    """A stored decision, numbered 1, 2, ... per case; never updated."""
+    """A stored decision, numbered 1, 2, ... per case; never updated.
+
+    Its document number is unique per issuing office and year (``document_office``, ``document_year``:
+    the office's name and the document date's year, kept beside the number for the unique index).
+    """
 
     __tablename__ = "decisions"
-    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_decisions_case_number"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "number", name="uq_decisions_case_number"),
+        Index(
+            "uq_decisions_document_number",
+            "document_office",
+            "document_year",
+            "document_number",
+            unique=True,
+        ),
+        Index("uq_decisions_chain_seq", "chain_seq", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: str = Field(
@@ -121,6 +135,11 @@ class DecisionRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     # The uploaded templates in force when the decision was made ({stem: sha256}); NULL: the shipped ones.
     templates: dict[str, Any] | None = _json(nullable=True)
+    document_office: str | None = Field(default=None, max_length=200)
+    document_year: int | None = None
+    chain_seq: int | None = None
+    chain_prev: str | None = Field(default=None, max_length=64)
+    chain_hash: str | None = Field(default=None, max_length=64)
 
 
 class TemplateRow(SQLModel, table=True):
@@ -171,13 +190,17 @@ class TokenRow(SQLModel, table=True):
     label: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+    expires_at: datetime | None = None
 
 
 class AuditRow(SQLModel, table=True):
     """One write: actor, action, target, time (and a few details)."""
 
     __tablename__ = "audit"
-    __table_args__ = (Index("ix_audit_target", "target"),)
+    __table_args__ = (
+        Index("ix_audit_target", "target"),
+        Index("uq_audit_chain_seq", "chain_seq", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
@@ -185,6 +208,19 @@ class AuditRow(SQLModel, table=True):
     action: str = Field(max_length=40)
     target: str = Field(max_length=300)
     detail: dict[str, Any] | None = _json(nullable=True)
+    chain_seq: int | None = None
+    chain_prev: str | None = Field(default=None, max_length=64)
+    chain_hash: str | None = Field(default=None, max_length=64)
+
+
+class ChainHeadRow(SQLModel, table=True):
+    """The end of the hash chain: its last link's place and hash (one row, ``id`` 1; locked to append)."""
+
+    __tablename__ = "chain_head"
+
+    id: int = Field(primary_key=True)
+    seq: int
+    hash: str = Field(max_length=64)
 
 
 METADATA = SQLModel.metadata

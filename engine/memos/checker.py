@@ -6,6 +6,8 @@ coded field only with codes of its lists: ``verdict == 'pass'``, never ``'pas'``
 with a message naming the place: ``_``/dunder attributes (the classic sandbox escapes
 ``{{ ''.__class__.__mro__ }}`` and ``{{ cycler.__init__.__globals__ }}``), unknown names or attributes,
 unknown filters, calls, arithmetic, ``{% set %}``, macros, includes, imports and ``{% autoescape %}``.
+Loops nest at most :data:`MAX_LOOP_DEPTH` deep: each level multiplies the rows a render writes (seven
+nested loops over a table of ten findings are ten million rows).
 """
 
 from __future__ import annotations
@@ -20,11 +22,15 @@ from engine.memos.fields import LOOP_FIELDS, Field
 from engine.memos.filters import FILTERS
 from engine.memos.sandbox import make_environment
 from rules import load_rulebook
+from rules.messages import message
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["check_source"]
+__all__ = ["MAX_LOOP_DEPTH", "check_source"]
+
+MAX_LOOP_DEPTH = 3
+"""The deepest nesting of ``{% for %}`` a template may have (a loop inside a loop inside a loop)."""
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -95,6 +101,7 @@ class _Checker:
         self.used = used
         self.problems: list[str] = []
         self.vocabulary = load_rulebook().vocabulary
+        self.depth = 0
 
     def footnote_outside_body(self, node: nodes.Node, name: object) -> bool:
         """Footnote marks (``note``, ``*_note``) only become footnotes in the document body."""
@@ -196,8 +203,12 @@ class _Checker:
             self.refuse(node, "recursive loops are not allowed")
         if node.test is not None:
             self.expr(node.test, inner)
+        self.depth += 1
+        if self.depth == MAX_LOOP_DEPTH + 1:  # said once, at the loop that goes one level too deep
+            self.refuse(node, message("template.loops_too_deep", "zh", limit=MAX_LOOP_DEPTH))
         for child in node.body:
             self.stmt(child, inner)
+        self.depth -= 1
         for child in node.else_:
             self.stmt(child, scope)
 

@@ -7,10 +7,14 @@
   data, never template code.
 * :class:`DocxTemplate`: docxtpl's template with its tag clean-up (``patch_xml``) and the Jinja
   compilation of each part cached by their source text, and the rendered body parsed strictly.
+  docxtpl's way of writing literal braces in a template (``{_{`` prints ``{{``, likewise ``}_}``,
+  ``{_%`` and ``%_}``) is kept, but applied to the template's own text before rendering, not to the
+  rendered part: a case's ``{_{x}_}`` prints as written.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
@@ -31,6 +35,14 @@ __all__ = ["LRU", "DocxTemplate", "clear_caches", "make_environment"]
 _CACHE_SIZE = 256
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_TBL = f"{_W}tbl"
+_LITERAL_BRACES = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
+_AS_OUTPUT = {"{_{": '{{ "{{" }}', "}_}": '{{ "}}" }}', "{_%": '{{ "{%" }}', "%_}": '{{ "%}" }}'}
+"""docxtpl's literal-brace spellings, each as the Jinja output of the braces it stands for."""
+
+
+def literal_braces(source: str) -> str:
+    """A template part with each of ``{_{ }_} {_% %_}`` turned into an output of ``{{ }} {% %}``."""
+    return _LITERAL_BRACES.sub(lambda found: _AS_OUTPUT[found.group()], source)
 
 
 def make_environment() -> ImmutableSandboxedEnvironment:
@@ -116,11 +128,11 @@ class DocxTemplate(docxtpl.DocxTemplate):  # type: ignore[misc]
 
     def render_xml_part(self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None) -> str:
         """Docxtpl's rendering of one part, with the compiled template cached."""
-        template = _compiled(src_xml.replace("<w:p>", "\n<w:p>").replace("<w:p ", "\n<w:p "), jinja_env)
+        source = literal_braces(src_xml).replace("<w:p>", "\n<w:p>").replace("<w:p ", "\n<w:p ")
+        template = _compiled(source, jinja_env)
         self.current_rendering_part = part
         dst_xml = template.render(context)
         dst_xml = dst_xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
-        dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if not any(ch in dst_xml for ch in "\t\a\n\f"):
             return dst_xml  # resolve_listing only rewrites these characters inside w:t
         result: str = self.resolve_listing(dst_xml)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 import json
 import uuid
 import warnings
@@ -52,6 +53,14 @@ def example(case_id: str, **changes: Any) -> dict[str, Any]:
 def unique(prefix: str = "T") -> str:
     """A fresh case id."""
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+_NUMBERS = itertools.count(1000)
+
+
+def document_number() -> int:
+    """A document number no other test of the session uses (numbers are unique per office and year)."""
+    return next(_NUMBERS)
 
 
 @contextlib.contextmanager

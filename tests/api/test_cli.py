@@ -53,15 +53,31 @@ def test_token_create_prints_only_the_token(env):
         ["--role", "expert"],
         ["--role", "project_unit"],
         ["--role", "auditor", "--unit", "x"],
-        ["--role", "expert", "--expert", "专家"],
+        ["--role", "expert", "--expert", "E1\n"],
+        ["--role", "expert", "--expert", "E\u202e1"],
+        ["--role", "expert", "--expert", "E" * 65],
+        ["--role", "expert", "--expert", ""],
+        ["--role", "project_unit", "--unit", "U\x01\x1b[31m"],
+        ["--role", "project_unit", "--unit", "七宝\u200b镇"],
+        ["--role", "expert", "--expert", "E1", "--expires", "soon"],
+        ["--role", "expert", "--expert", "E1", "--expires", "2001-01-01"],
         ["--role", "boss"],
     ],
 )
-def test_token_create_refuses_incomplete_parties(env, args):
-    """An expert needs --expert, a unit --unit, the others neither: exit 2, nothing on stdout."""
+def test_token_create_refuses_incomplete_parties_and_bad_ids(env, args):
+    """An expert needs --expert, a unit --unit, the others neither; ids follow the contract's rule (no
+    control, format or bidi characters; 1-64 characters); an expiry is a span or a coming date: exit 2,
+    nothing on stdout, nothing stored."""
     result = kaoping(env, "token", "create", *args)
     assert result.returncode == 2
     assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+
+
+def test_ids_of_any_script_are_ids(env):
+    """The contract's ids are not ASCII-only: an expert id 专家一 is one."""
+    result = kaoping(env, "token", "create", "--role", "expert", "--expert", "专家一")
+    assert result.returncode == 0, result.stderr
 
 
 def test_db_upgrade_is_idempotent(env):

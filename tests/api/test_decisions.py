@@ -11,19 +11,19 @@ import pytest
 from sqlalchemy import text
 
 from api.store import db
-from tests.api.conftest import V1, create_case, example, unique
+from tests.api.conftest import V1, create_case, document_number, example, unique
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @pytest.fixture
 def decided(client, office):
-    """A stored copy of the example with one decision (document 七财评〔2024〕7号 of 2024-07-01)."""
+    """A stored copy of the example with one decision (document 七财评〔2024〕N号 of 2024-07-01)."""
     case_id = unique("D")
     create_case(client, office, example(case_id))
     response = client.post(
         f"{V1}/cases/{case_id}/decisions",
-        json={"document_number": 7, "document_date": "2024-07-01"},
+        json={"document_number": document_number(), "document_date": "2024-07-01"},
         headers=office,
     )
     assert response.status_code == 201, response.text
@@ -36,7 +36,7 @@ def test_a_decision_is_stored_with_number_hashes_and_snapshot(decided):
     assert record["number"] == 1
     assert record["rule_version"] == "2024-01-01"
     assert len(record["rule_hash"]) == len(record["input_hash"]) == len(record["output_hash"]) == 64
-    assert record["document_number"] == 7
+    assert record["document_number"] >= 1000
     assert record["document_date"] == "2024-07-01"
     assert record["actor"].startswith("finance_office#")
     assert record["decision"]["fee"]["payable"] == "74400.00"
@@ -97,14 +97,15 @@ def test_the_default_document_date_is_the_day_it_is_stored(client, office):
 @pytest.mark.parametrize("kind", ["eligibility", "review-plan", "review-draft", "fee"])
 def test_a_memo_is_the_same_bytes_on_every_download(client, office, decided, kind):
     """Two downloads, byte for byte; a .docx zip with the document number in it."""
-    case_id, _ = decided
+    case_id, record = decided
     url = f"{V1}/cases/{case_id}/decisions/1/memos/{kind}.docx"
     first, second = client.get(url, headers=office), client.get(url, headers=office)
     assert first.status_code == 200
     assert first.headers["content-type"] == DOCX
     assert hashlib.sha256(first.content).digest() == hashlib.sha256(second.content).digest()
     with zipfile.ZipFile(io.BytesIO(first.content)) as docx:
-        assert "七财评〔2024〕7号" in docx.read("word/document.xml").decode("utf-8")
+        number = f"七财评〔2024〕{record['document_number']}号"
+        assert number in docx.read("word/document.xml").decode("utf-8")
 
 
 def test_a_memo_that_does_not_apply_is_409_and_an_unknown_kind_404(client, office, decided):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.http.app import create_app
-from tests.api.conftest import V1, TestClient, create_case, example, unique
+from tests.api.conftest import V1, TestClient, create_case, document_number, example, unique
 
 
 def test_a_new_app_on_the_same_database_keeps_everything(client, app, settings, tokens):
@@ -16,7 +16,7 @@ def test_a_new_app_on_the_same_database_keeps_everything(client, app, settings, 
     )
     decision = client.post(
         f"{V1}/cases/{case_id}/decisions",
-        json={"document_number": 3, "document_date": "2024-07-02"},
+        json={"document_number": document_number(), "document_date": "2024-07-02"},
         headers=office,
     ).json()
     memo = client.get(f"{V1}/cases/{case_id}/decisions/1/memos/fee.docx", headers=office).content

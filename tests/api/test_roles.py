@@ -1,4 +1,5 @@
-"""Who may do what: 401 without a valid token, 403 for the wrong party, every write in the audit log."""
+"""Who may do what: 401 without a valid token, 403 for the wrong party, 404 for a case that is not
+yours (as for an absent one), every write in the audit log."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 
 from tests.api.conftest import V1, create_case, example, unique
 
-READERS = {"office": 200, "auditor": 200, "expert": 200, "stranger": 403, "unit": 200, "other_unit": 403}
+READERS = {"office": 200, "auditor": 200, "expert": 200, "stranger": 404, "unit": 200, "other_unit": 404}
 OFFICE_ONLY = {"auditor": 403, "expert": 403, "stranger": 403, "unit": 403, "other_unit": 403}
 
 
@@ -30,14 +31,20 @@ def shared_case(client, tokens):
     ],
 )
 def test_reading_a_case_and_its_decisions(client, tokens, shared_case, party, path):
-    """The office and the auditor read all; an expert its panels' cases; a unit its own cases."""
+    """The office and the auditor read all; an expert its panels' cases; a unit its own cases; for the
+    others the case does not exist: the same 404 and body as for a case id nobody stored."""
     response = client.get(V1 + path.format(id=shared_case), headers=tokens[party])
     assert response.status_code == READERS[party]
+    if response.status_code == 404:
+        absent = unique("ROLE")
+        missing = client.get(V1 + path.format(id=absent), headers=tokens[party])
+        assert missing.status_code == 404
+        assert response.json() == {"detail": missing.json()["detail"].replace(absent, shared_case)}
 
 
 @pytest.mark.parametrize("party", sorted(READERS))
 def test_the_case_list_shows_only_readable_cases(client, tokens, shared_case, party):
-    """The list is filtered the same way (never a 403)."""
+    """The list is filtered the same way (never a 403 or 404)."""
     response = client.get(f"{V1}/cases", params={"limit": 500}, headers=tokens[party])
     assert response.status_code == 200
     assert (shared_case in [c["case_id"] for c in response.json()["items"]]) == (READERS[party] == 200)

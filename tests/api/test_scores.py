@@ -45,22 +45,22 @@ def test_an_expert_writes_only_its_own_score(client, office, tokens):
 
 
 def test_an_expert_may_not_score_another_party_or_a_case_not_on_its_panel(client, office, tokens):
-    """E2 may not give the unit's score; E9 is on no panel here."""
+    """E2 may not give the unit's score; E9 is on no panel here: for E9 the case does not exist (404)."""
     case_id = _unscored(client, office)
     assert _put(client, tokens["expert"], case_id, "plan", "project_unit", {"score": "90"}).status_code == 403
     assert (
-        _put(client, tokens["stranger"], case_id, "plan", "expert_panel", {"score": "90"}).status_code == 403
+        _put(client, tokens["stranger"], case_id, "plan", "expert_panel", {"score": "90"}).status_code == 404
     )
 
 
 def test_the_project_unit_writes_only_its_own_score_of_its_own_cases(client, office, tokens):
-    """Its own party on its own case: 200; the office's score or another unit: 403."""
+    """Its own party on its own case: 200; the office's score: 403; another unit's case: 404 (not its own)."""
     case_id = _unscored(client, office)
     assert _put(client, tokens["unit"], case_id, "plan", "project_unit", {"score": "90"}).status_code == 200
     assert _put(client, tokens["unit"], case_id, "plan", "finance_office", {"score": "90"}).status_code == 403
     assert (
         _put(client, tokens["other_unit"], case_id, "plan", "project_unit", {"score": "90"}).status_code
-        == 403
+        == 404
     )
 
 

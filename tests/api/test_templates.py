@@ -9,7 +9,8 @@ import zipfile
 import pytest
 
 from engine.memos import DEFAULT_TEMPLATE_DIR
-from tests.api.conftest import V1, create_case, example, unique
+from rules.messages import message
+from tests.api.conftest import V1, create_case, document_number, example, unique
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -73,7 +74,8 @@ def test_garbage_and_unknown_stems_are_refused(client, tokens):
     office = tokens["office"]
     bad = upload(client, office, "fee", b"not a zip")
     assert bad.status_code == 422
-    assert "not a readable .docx" in bad.json()["detail"][0]["msg"]
+    assert bad.json()["detail"][0]["msg"] == message("office_file.not_zip", "zh")
+    assert bad.json()["detail"][0]["ctx"] == {"check": "not_zip"}
     assert (
         upload(client, office, "nosuch", (DEFAULT_TEMPLATE_DIR / "fee.docx").read_bytes()).status_code == 404
     )
@@ -107,7 +109,7 @@ def test_an_accepted_upload_is_used_for_later_decisions_only(client, tokens):
     office = tokens["office"]
     case_id = unique("TP")
     create_case(client, office, example(case_id))
-    body = {"document_number": 5, "document_date": "2024-07-03"}
+    body = {"document_number": document_number(), "document_date": "2024-07-03"}
     assert client.post(f"{V1}/cases/{case_id}/decisions", json=body, headers=office).status_code == 201
     memo_url = f"{V1}/cases/{case_id}/decisions/{{n}}/memos/fee.docx"
     first_before = client.get(memo_url.format(n=1), headers=office).content
@@ -123,7 +125,8 @@ def test_an_accepted_upload_is_used_for_later_decisions_only(client, tokens):
     assert audit[0]["target"] == "template:fee"
     assert audit[0]["detail"]["sha256"] == sha(data)
 
-    assert client.post(f"{V1}/cases/{case_id}/decisions", json=body, headers=office).status_code == 201
+    later = {"document_date": "2024-07-03"}  # a document number is issued once per office and year
+    assert client.post(f"{V1}/cases/{case_id}/decisions", json=later, headers=office).status_code == 201
     second = client.get(memo_url.format(n=2), headers=office).content
     assert "一、基本情况（新版）" in document_text(second)
     assert client.get(memo_url.format(n=2), headers=office).content == second  # stable bytes
@@ -134,7 +137,7 @@ def test_an_accepted_upload_is_used_for_later_decisions_only(client, tokens):
     newer = docx_with("fee", "一、基本情况", "一、基本情况（第三版）")
     assert upload(client, office, "fee", newer).status_code == 200
     assert client.get(memo_url.format(n=2), headers=office).content == second  # issued with the 新版
-    assert client.post(f"{V1}/cases/{case_id}/decisions", json=body, headers=office).status_code == 201
+    assert client.post(f"{V1}/cases/{case_id}/decisions", json=later, headers=office).status_code == 201
     assert "（第三版）" in document_text(client.get(memo_url.format(n=3), headers=office).content)
 
 

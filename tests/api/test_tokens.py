@@ -82,7 +82,7 @@ def test_the_stored_hash_is_not_itself_a_token(client: TestClient, migrated: str
 def test_tokens_are_looked_up_by_hash_and_compared_with_compare_digest() -> None:
     """The clear token is only hashed; the hash selects the row and is compared with
     :func:`hmac.compare_digest`, never with ``==`` on the token."""
-    source = inspect.getsource(api.store.tokens.TokenLookup.principal)
+    source = inspect.getsource(api.store.tokens.TokenLookup.lookup)
     assert "hash_token(token)" in source
     assert "_principal(" in source
     assert "== token" not in source

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Body, Path, Query, Response
 
-from api.http.deps import AnyRole, CaseIdPath, FinanceOffice, OfficeDep, SessionDep
+from api.http.deps import AnyRole, CaseIdPath, FinanceOffice, OfficeDep, RendererDep, SessionDep
 from api.http.routes._common import CONFLICT, NOT_FOUND, PROTECTED
 from api.http.routing import make_router
 from api.store import decisions
@@ -49,15 +49,22 @@ def get_decision(case_id: CaseIdPath, number: Number, session: SessionDep, calle
     response_class=Response,
     responses={200: {"content": {DOCX: {}}, "description": "the memo"}, **CONFLICT},
 )
-def get_memo(
+def get_memo(  # noqa: PLR0913 - FastAPI injects each dependency as a parameter
+    *,
     case_id: CaseIdPath,
     number: Number,
     kind: Annotated[str, Path(description=f"one of: {', '.join(MEMO_KINDS)}")],
     session: SessionDep,
     caller: AnyRole,
+    renderer: RendererDep,
 ) -> Response:
-    """A memo of a stored decision as .docx: the same bytes on every download (409: not applicable)."""
-    content = decisions.memo(session=session, case_id=case_id, number=number, kind=kind, principal=caller)
+    """A memo of a stored decision as .docx: the same bytes on every download.
+
+    409: the decision cannot support this memo, or its template fails to render within the budget.
+    """
+    content = decisions.memo(
+        session=session, case_id=case_id, number=number, kind=kind, principal=caller, renderer=renderer
+    )
     filename = f"{case_id}-{number}-{kind}.docx"
     return Response(
         content, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}

@@ -6,9 +6,10 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Path, Request, Response
 from pydantic import BaseModel
 
-from api.http.deps import AnyRole, FinanceOffice, SessionDep
+from api.http.deps import AnyRole, FinanceOffice, OfficeDep, RendererDep, SessionDep
 from api.http.routes._common import NOT_FOUND, PROTECTED
 from api.http.routing import make_router
+from api.settings import Settings
 from api.store import templates
 
 router = make_router("templates", responses={**PROTECTED, **NOT_FOUND})
@@ -38,6 +39,7 @@ _UPLOAD_BODY: dict[str, Any] = {
         "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}},
     }
 }
+_TOO_LARGE: dict[int | str, dict[str, Any]] = {413: {"description": "the file is over the size limit"}}
 
 
 @router.get("/templates", response_model=list[TemplateInfo])
@@ -59,12 +61,33 @@ def get_template(stem: Stem, session: SessionDep, _caller: AnyRole) -> Response:
     )
 
 
-@router.put("/templates/{stem}.docx", response_model=TemplateInfo, openapi_extra=_UPLOAD_BODY)
-def put_template(
+@router.put(
+    "/templates/{stem}.docx", response_model=TemplateInfo, openapi_extra=_UPLOAD_BODY, responses=_TOO_LARGE
+)
+def put_template(  # noqa: PLR0913 - FastAPI injects each dependency as a parameter
+    *,
     stem: Stem,
     data: Annotated[bytes, Depends(_raw_body)],
     session: SessionDep,
     caller: FinanceOffice,
+    request: Request,
+    office: OfficeDep,
+    renderer: RendererDep,
 ) -> TemplateInfo:
-    """Upload a template: linted first (422 naming each problem); memos of later decisions use it."""
-    return TemplateInfo.model_validate(templates.upload(session=session, stem=stem, data=data, actor=caller))
+    """Upload a template: checked first (413/422 naming each problem); memos of later decisions use it.
+
+    The file passes the Office-file guard (sizes, parts, no DTD or entities, no macros), the lint of its
+    contract and a trial render of each memo using it, in a child process under the render budget; a
+    refused upload changes nothing.
+    """
+    settings: Settings = request.app.state.settings
+    stored = templates.upload(
+        session=session,
+        stem=stem,
+        data=data,
+        actor=caller,
+        limits=settings.template_limits,
+        renderer=renderer,
+        office=office,
+    )
+    return TemplateInfo.model_validate(stored)
