@@ -143,7 +143,7 @@ def test_roles_and_cases(client, office, tokens) -> None:
     uploaded = _post(client, office, case_id, "plan", PLAN)
     assert client.get(f"{V1}/cases/{case_id}/deliverables", headers=tokens["expert"]).status_code == 200
     assert client.get(uploaded.headers["Location"], headers=tokens["unit"]).status_code == 200
-    assert client.get(f"{V1}/cases/{case_id}/deliverables", headers=tokens["stranger"]).status_code == 403
+    assert client.get(f"{V1}/cases/{case_id}/deliverables", headers=tokens["stranger"]).status_code == 404
     other = create_case(client, office, example(unique()))["case_id"]
     file_id = uploaded.headers["Location"].rsplit("/", 1)[1]
     assert client.get(f"{V1}/cases/{other}/deliverables/{file_id}", headers=office).status_code == 404
