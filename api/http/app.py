@@ -16,10 +16,15 @@ from api.http.routes import (
     decisions,
     evaluate,
     health,
+    panel,
+    register,
     registries,
+    replay,
     rulebook,
     scores,
+    sheets,
     templates,
+    whatif,
 )
 from api.settings import Settings, get_settings
 from api.store import db
@@ -75,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tokens = TokenLookup(app.state.engine)  # connects on the first request
     app.state.cases = CaseList(app.state.engine)  # likewise, on the first GET /cases
     for module in (health, evaluate, cases, scores, decisions, registries, rulebook, audit, templates):
+        app.include_router(module.router, prefix=API_PREFIX)
+    for module in (whatif, sheets, register, panel, replay):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     handlers.install(app)
