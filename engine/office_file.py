@@ -154,14 +154,21 @@ def _check_binary(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 
 
 def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
-    """The ``[Content_Types].xml`` overrides by part name (without the leading slash)."""
+    """The ``[Content_Types].xml`` overrides by part name (without the leading slash), and defaults.
+
+    Defaults are keyed by extension (``*.bin``): a macro project is often declared by its extension alone.
+    """
     try:
         raw = archive.read("[Content_Types].xml")
     except KeyError:
         raise OfficeFileError("no_content_types") from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     root = etree.fromstring(raw, parser)  # already checked by _check_xml: small, no DOCTYPE
-    return {
+    defaults = {
+        f"*.{node.get('Extension', '')}": str(node.get("ContentType", ""))
+        for node in root.iter(f"{_NS_CT}Default")
+    }
+    return defaults | {
         str(node.get("PartName", "")).lstrip("/"): str(node.get("ContentType", ""))
         for node in root.iter(f"{_NS_CT}Override")
     }
