@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     )
     district_bureau: str = Field(default="闵行区财政局", description="addressee of referral letters")
     max_body_bytes: int = Field(default=1_048_576, description="largest request body the API accepts")
+    max_upload_bytes: int = Field(
+        default=21 * 1_048_576,
+        description="largest body of a deliverable upload (multipart; the file itself: at most 20 MiB)",
+    )
     # 1,000: twenty pages of 50, more than a town office's cases in a year, so the usual filtered
     # lists (a year, an agency) get exact totals, while a count stops after that many index entries
     # however many cases match (the cost of an exact count: docs/performance.md).

@@ -6,7 +6,13 @@ per input line, and prints cases/s (process start-up included) and the peak RSS 
 plain-Python floor (``python -m engine.testing.oracle``: no validation, no trace) for comparison. With
 ``--memory`` it also runs 10x the cases and prints both peaks, to show that memory stays flat.
 
+With ``--baseline CHECKOUT`` it instead runs the same file through this checkout and another one (for
+example ``git worktree add ../base <commit>`` with its own ``.venv``), interleaved round by round, and
+prints each side's median and the ratio of their times: "no more than N % slower than before" is measured
+so, in one run on one machine state.
+
 Run: ``.venv/bin/python -m bench.bench_batch [--cases 10000] [--jobs auto,1,2] [--memory]``
+or ``.venv/bin/python -m bench.bench_batch --baseline ../base --jobs 1 [--rounds 5]``
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,6 +88,35 @@ def run_batch(path: Path, jobs: str = "1", command: list[str] | None = None) -> 
     return seconds, lines, peak
 
 
+def _kaoping(checkout: Path) -> list[str]:
+    """The ``kaoping`` console script of a checkout's own virtualenv."""
+    script = checkout / ".venv" / "bin" / "kaoping"
+    if not script.exists():
+        raise SystemExit(f"{script} does not exist: install that checkout first (python3 -m venv .venv ...)")
+    return [str(script)]
+
+
+def compare(path: Path, cases: int, baseline: Path, jobs: str, rounds: int) -> int:
+    """Interleave this build and a baseline checkout on the same file; print each side's median and the ratio."""
+    sides = {"this checkout": None, f"baseline {baseline}": _kaoping(baseline)}
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for round_no in range(1, rounds + 1):
+        for name, command in sides.items():
+            full = None if command is None else [*command, "evaluate", "--jsonl", "--jobs", jobs]
+            seconds, lines, _ = run_batch(path, jobs, full)
+            if lines != cases:
+                print(f"MISMATCH ({name}): {lines} output lines for {cases} cases")
+                return 1
+            times[name].append(seconds)
+            print(f"round {round_no}, {name}: {cases / seconds:,.0f} cases/s")
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    for name, median in medians.items():
+        print(f"median of {rounds}, {name}, --jobs {jobs}: {cases / median:,.0f} cases/s")
+    this, base = medians.values()
+    print(f"this checkout takes {this / base:.3f}x the baseline's time ({(this / base - 1) * 100:+.1f} %)")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
@@ -88,11 +124,23 @@ def main() -> int:
         "--jobs", default="auto,1,2", help="comma-separated --jobs values to run (default auto,1,2)"
     )
     parser.add_argument("--memory", action="store_true", help="also run 10x the cases and compare peak RSS")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (with its own .venv) to compare with: both run the same file, interleaved",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the comparison (default 5)")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} (1 min); {os.cpu_count()} CPU(s)")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(os.environ.get("KAOPING_BENCH_DIR", tmp))
         path = _write(args.cases, folder)
+        if args.baseline is not None:
+            status = 0
+            for jobs in args.jobs.split(","):
+                status = status or compare(path, args.cases, args.baseline.resolve(), jobs, args.rounds)
+            print(f"load average after: {os.getloadavg()[0]:.2f}")
+            return status
         seconds, lines, _ = run_batch(path, command=[sys.executable, "-m", "engine.testing.oracle"])
         print(f"plain-Python floor, end to end: {seconds:.2f} s, {args.cases / seconds:,.0f} cases/s")
         for jobs in args.jobs.split(","):

@@ -35,6 +35,9 @@ WORDING_BLANKS: dict[str, frozenset[str]] = {
     "tie_ongoing": frozenset({"org", "relation"}),
     "conflict_without_tie": frozenset(),
     "not_scored": frozenset(),
+    "file_location": frozenset({"node", "places"}),
+    "file_place_cells": frozenset({"table", "rows", "header"}),
+    "file_place_paragraph": frozenset({"paragraph", "text"}),
 }
 """Each phrase of ``wording`` and the blanks the memo code fills in it."""
 
@@ -66,6 +69,9 @@ class _Wording(_Strict):
     tie_ongoing: str
     conflict_without_tie: str
     not_scored: str
+    file_location: str
+    file_place_cells: str
+    file_place_paragraph: str
 
 
 class _MemosFile(_Strict):

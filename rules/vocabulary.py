@@ -2,8 +2,11 @@
 
 Every sentence a person reads takes its terms from here. :class:`Vocabulary` answers four questions:
 the label of a code (:meth:`Vocabulary.label`), the label of a case field (:meth:`Vocabulary.field_label`),
-the code a person meant by a word (:meth:`Vocabulary.code_for`), and the headings of a deliverable's
-sections (:meth:`Vocabulary.headings`).
+the code a person meant by a word (:meth:`Vocabulary.code_for`), and how a Word deliverable names things:
+the headings of its sections (:meth:`Vocabulary.headings`, :meth:`Vocabulary.section_for_heading`), the
+header texts of its indicator table's columns (:meth:`Vocabulary.header_fields`) and the other words it is
+read by (:attr:`Vocabulary.deliverable_words`). Headings and header texts are compared in their
+:func:`heading_key` form.
 """
 
 from __future__ import annotations
@@ -52,12 +55,57 @@ class FieldEntry(_Strict):
     codes: str | None = None
 
 
+class _IndicatorHeaders(_Strict):
+    """The header texts of the indicator levels' columns and of a plain name column."""
+
+    level1: tuple[str, ...] = ()
+    level2: tuple[str, ...] = ()
+    level3: tuple[str, ...] = ()
+    name: tuple[str, ...] = ()
+    weight: tuple[str, ...] = ()
+
+
+class PlanHeaders(_IndicatorHeaders):
+    """The columns of a plan's indicator table (``plan.indicators``)."""
+
+    standard: tuple[str, ...] = ()
+    method: tuple[str, ...] = ()
+    evidence_ref: tuple[str, ...] = ()
+
+
+class DraftHeaders(_IndicatorHeaders):
+    """The columns of a draft report's score table (``draft.indicator_scores``)."""
+
+    score: tuple[str, ...] = ()
+
+
+class DeliverableHeaders(_Strict):
+    """Header texts by node and by the field a column holds."""
+
+    plan: PlanHeaders = PlanHeaders()
+    draft: DraftHeaders = DraftHeaders()
+
+
+class DeliverableWords(_Strict):
+    """The words, besides headings and headers, by which a Word deliverable is read."""
+
+    toc_titles: tuple[str, ...] = ()
+    total_rows: tuple[str, ...] = ()
+    subtotal_rows: tuple[str, ...] = ()
+    number_units: tuple[str, ...] = ()
+    total_phrases: tuple[str, ...] = ()
+    grade_phrases: tuple[str, ...] = ()
+    value_links: tuple[str, ...] = ()
+    range_words: tuple[str, ...] = ()
+
+
 class VocabularyFile(_Strict):
     """``rules/vocabulary.yaml``."""
 
     code_lists: dict[str, CodeList] = Field(min_length=1)
     fields: dict[str, FieldEntry] = Field(min_length=1)
-    deliverable_headers: dict[Literal["plan", "draft"], dict[str, tuple[str, ...]]] = {}
+    deliverable_headers: DeliverableHeaders = DeliverableHeaders()
+    deliverable_words: DeliverableWords = DeliverableWords()
 
 
 _SPACES = re.compile(r"\s+")
@@ -66,6 +114,11 @@ _SPACES = re.compile(r"\s+")
 def match_key(text: str) -> str:
     """The form in which typed words are compared: NFKC (full-width → half-width), no spaces, case-folded."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def heading_key(text: str) -> str:
+    """The form in which headings and header texts are compared: :func:`match_key` without punctuation."""
+    return "".join(c for c in match_key(text) if not unicodedata.category(c).startswith("P"))
 
 
 class Vocabulary:
@@ -92,6 +145,41 @@ class Vocabulary:
         for field, field_entry in data.fields.items():
             if field_entry.codes is not None and field_entry.codes not in data.code_lists:
                 raise RulebookError(str(path), f"fields.{field}.codes", f"no code list {field_entry.codes}")
+        self._sections = {name: self._heading_lookup(name) for name in data.code_lists}
+        self._headers = {node: self._header_lookup(node) for node in ("plan", "draft")}
+
+    def _heading_lookup(self, name: str) -> dict[str, str]:
+        """Heading key → section code of one list; a heading naming two codes is refused."""
+        found: dict[str, str] = {}
+        for code, entry in self.data.code_lists[name].codes.items():
+            for heading in entry.headings:
+                key = heading_key(heading)
+                other = found.get(key)
+                if not key or (other is not None and other != code):
+                    raise RulebookError(
+                        str(self.path),
+                        f"code_lists.{name}.codes.{code}.headings",
+                        f"{heading!r} already heads the section {other}; a heading may head one section only",
+                    )
+                found[key] = code
+        return found
+
+    def _header_lookup(self, node: Literal["plan", "draft"]) -> dict[str, str]:
+        """Header key → field of one node; a header naming two fields is refused."""
+        found: dict[str, str] = {}
+        headers = getattr(self.data.deliverable_headers, node)
+        for field, texts in headers.model_dump().items():
+            for text in texts:
+                key = heading_key(text)
+                other = found.get(key)
+                if not key or (other is not None and other != field):
+                    raise RulebookError(
+                        str(self.path),
+                        f"deliverable_headers.{node}.{field}",
+                        f"{text!r} already heads the column {other}; a header may name one field only",
+                    )
+                found[key] = field
+        return found
 
     # ------------------------------------------------------------------ codes
 
@@ -127,6 +215,21 @@ class Vocabulary:
     def headings(self, code_list: str) -> dict[str, tuple[str, ...]]:
         """Each section code with the headings a Word deliverable uses for it."""
         return {code: e.headings for code, e in self._list(code_list).codes.items() if e.headings}
+
+    def section_for_heading(self, code_list: str, text: str) -> str | None:
+        """The section code a heading names (its :func:`heading_key` equal to one of the code's headings)."""
+        return self._sections[self._name(code_list)].get(heading_key(text))
+
+    # ------------------------------------------------------------------ deliverables
+
+    def header_fields(self, node: Literal["plan", "draft"]) -> Mapping[str, str]:
+        """Header key (:func:`heading_key`) → the field its column holds, for a node's indicator table."""
+        return self._headers[node]
+
+    @property
+    def deliverable_words(self) -> DeliverableWords:
+        """The other words by which a Word deliverable is read."""
+        return self.data.deliverable_words
 
     # ------------------------------------------------------------------ fields
 

@@ -394,7 +394,7 @@ def rule_table(document: DocumentObject, items: str) -> None:
                 "{{ loop.index }}",
                 "{{ r.rule }} {{ r.title }}",
                 "{{ r.result|result_label }}",
-                "{{ r.detail }}{{ r.note }}",
+                "{{ r.detail }}{{ r.note }}{% if r.file_location %}（{{ r.file_location }}）{% endif %}",
             ]
         ],
         loop=(f"{{%tr for r in {items} %}}", "{%tr endfor %}"),

@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
-def cli_lang(args: argparse.Namespace) -> Lang:  # noqa: ARG001 - the one place a command's language is chosen
-    """The language a command speaks: Chinese (the default) until the command line's choice is read here."""
-    return "zh"
+def cli_lang(args: argparse.Namespace) -> Lang:
+    """The language a command speaks: the command line's ``--lang`` where it has one, else Chinese."""
+    return "en" if getattr(args, "lang", None) == "en" else "zh"
 
 
 def say(line: str) -> None:

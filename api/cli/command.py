@@ -12,6 +12,7 @@ from engine.errors import KaopingError
 # Each module defines add_parser(subparsers) and a run(args) -> int set as the parser's default `func`.
 COMMANDS = (
     "evaluate",
+    "read",
     "rules",
     "memo",
     "serve",

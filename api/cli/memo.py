@@ -1,9 +1,12 @@
 """``kaoping memo``: decide a case and write one Word memo.
 
 ``kaoping memo CASE.json --kind eligibility|review-plan|review-draft|fee|referral -o OUT.docx
-[--number 7] [--date 2024-07-01]``. Bad input: exit 2 with ``{"case_id": ..., "errors": [...]}`` on
-stdout (contract "Errors"). A memo the case cannot support yet: exit 2, a message on stderr, and no
-file written (the memo goes to a temporary file renamed into place only on success).
+[--number 7] [--date 2024-07-01] [--plan PLAN.docx] [--draft DRAFT.docx]``. With ``--plan`` or
+``--draft`` the case's node is filled from the agency's Word file first (``kaoping read``), and the review
+memos cite where each failed check's finding is in it. Bad input: exit 2 with
+``{"case_id": ..., "errors": [...]}`` on stdout (contract "Errors"). A memo the case cannot support yet:
+exit 2, a message on stderr, and no file written (the memo goes to a temporary file renamed into place
+only on success).
 """
 
 from __future__ import annotations
@@ -51,7 +54,33 @@ def add_parser(subparsers: Any) -> None:
         "--number", type=_number, default=None, help="document number (7 → 七财评〔2024〕7号); default: blank"
     )
     parser.add_argument("--date", type=_date, default=None, help="document date YYYY-MM-DD; default: today")
+    parser.add_argument(
+        "--plan", type=Path, default=None, help="the evaluation plan as a Word file: fills the case's plan"
+    )
+    parser.add_argument(
+        "--draft", type=Path, default=None, help="the draft report as a Word file: fills the case's draft"
+    )
     parser.set_defaults(func=run)
+
+
+def _decide_with_files(data: dict[str, Any], args: argparse.Namespace) -> dict[str, Any] | None:
+    """The decision of the case filled from its Word files; None when a file or the case is bad input."""
+    from api.cli import deliverables  # noqa: PLC0415 - the reader loads only when a file is given
+
+    readings = []
+    for node in ("plan", "draft"):
+        path = getattr(args, node)
+        if path is None:
+            continue
+        reading = deliverables.read_file(path, node)
+        if reading is None:
+            return None
+        deliverables.print_summary(reading)
+        readings.append(reading)
+    filled = deliverables.fill(data, readings)
+    data.clear()
+    data.update(filled)
+    return deliverables.decide(data, readings, args.case)
 
 
 def _summary(exc: CaseError, path: str) -> str:
@@ -89,6 +118,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(jsonio.dumps(error.to_json()) + "\n")
         print(_summary(error, args.case), file=sys.stderr)  # noqa: T201
         return 2
+    if (args.plan is not None or args.draft is not None) and isinstance(data, dict):
+        decided = _decide_with_files(data, args)
+        if decided is None:
+            return 2
+        return _render(data, decided, args)
     try:
         decision = evaluate(data)
     except CaseError as exc:
@@ -96,6 +130,11 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(jsonio.dumps(exc.to_json()) + "\n")
         print(_summary(exc, args.case), file=sys.stderr)  # noqa: T201
         return 2
+    return _render(data, decision, args)
+
+
+def _render(data: Any, decision: dict[str, Any], args: argparse.Namespace) -> int:
+    """Render the memo and write it; the exit code."""
     # Imported here: the settings (pydantic-settings) and the Word renderer cost ~0.2 s to import, which
     # every other command (a batch above all) would pay when the parser is built.
     from api.settings import get_settings  # noqa: PLC0415

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from api.http.routes import (
     audit,
     cases,
     decisions,
+    deliverables,
     evaluate,
     health,
     panel,
@@ -79,10 +81,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = db.make_engine(settings.effective_database_url)
     app.state.tokens = TokenLookup(app.state.engine)  # connects on the first request
     app.state.cases = CaseList(app.state.engine)  # likewise, on the first GET /cases
-    for module in (health, evaluate, cases, scores, decisions, registries, rulebook, audit, templates):
+    for module in (
+        health,
+        evaluate,
+        cases,
+        scores,
+        decisions,
+        deliverables,
+        registries,
+        rulebook,
+        audit,
+        templates,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     for module in (whatif, sheets, register, panel, replay):
         app.include_router(module.router, prefix=API_PREFIX)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.max_upload_bytes,
+        upload_paths=re.compile(deliverables.UPLOAD_PATHS),
+    )
     handlers.install(app)
     return app

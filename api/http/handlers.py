@@ -2,7 +2,9 @@
 
 A case that cannot be decided and every validation error are 422 ``{"detail": [{loc, msg, type}, ...]}``
 (``loc`` without ``body``); the store's errors carry their status; a database that does not answer is
-503; anything else is a 500 that never shows a traceback.
+503; anything else is a 500 that never shows a traceback. An uploaded file the reader refuses is 422
+with ``loc`` ``["file"]``, 413 when too large, 503 when its conversion cannot run here, worded in the
+request's language (``Accept-Language``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
 from api.errors import ApiError
+from api.http.language import request_language
+from engine.deliverables.errors import DeliverableError
 from engine.errors import CaseError, KaopingError
+from engine.office_file import OfficeFileError
 from engine.validate import contract_error
 
 if TYPE_CHECKING:
@@ -30,6 +35,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(CaseError, _case_error)
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(OfficeFileError, _file_refused)
+    app.add_exception_handler(DeliverableError, _file_refused)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(KaopingError, _internal_error)
     app.add_exception_handler(Exception, _internal_error)
@@ -60,6 +67,17 @@ async def _case_error(_request: Request, exc: Exception) -> JSONResponse:
 async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)  # noqa: S101 - registered for this class only
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _file_refused(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, (OfficeFileError, DeliverableError))  # noqa: S101 - registered for these only
+    text = exc.text(request_language(request))
+    if exc.status != 422:
+        return JSONResponse({"detail": text}, status_code=exc.status)
+    kind = "office_file" if isinstance(exc, OfficeFileError) else "deliverable"
+    return JSONResponse(
+        {"detail": [{"loc": ["file"], "msg": text, "type": f"{kind}.{exc.key}"}]}, status_code=422
+    )
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from fastapi import HTTPException
@@ -11,20 +12,42 @@ if TYPE_CHECKING:
 
 
 class BodyLimitMiddleware:
-    """Answer 413 for a body over ``max_bytes`` (by ``Content-Length`` at once, else while reading)."""
+    """Answer 413 for a body over ``max_bytes`` (by ``Content-Length`` at once, else while reading).
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    Paths matching ``upload_paths`` (file uploads) have their own, larger limit ``upload_bytes``.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        upload_bytes: int | None = None,
+        upload_paths: re.Pattern[str] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes
+        self.upload_paths = upload_paths
+
+    def _limit(self, scope: Scope) -> int:
+        uploads = self.upload_paths
+        if (
+            self.upload_bytes is not None
+            and uploads is not None
+            and uploads.fullmatch(str(scope.get("path", "")))
+        ):
+            return self.upload_bytes
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Check the declared length, then count what arrives."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self._limit(scope)
         declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(self.max_bytes, send)
+        if declared.isdigit() and int(declared) > max_bytes:
+            await _too_large(max_bytes, send)
             return
         received = 0
 
@@ -33,8 +56,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise HTTPException(413, detail=_too_large_text(self.max_bytes))
+                if received > max_bytes:
+                    raise HTTPException(413, detail=_too_large_text(max_bytes))
             return message
 
         await self.app(scope, limited, send)

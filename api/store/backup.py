@@ -4,13 +4,14 @@ The file is one JSON object per line:
 
 1. a header ``{"kaoping_export": 1, "schema": "<revision>", "tables": [...], "tokens": "not exported"}``;
 2. one ``{"table": NAME, "row": {column: value}}`` per row, table by table in :data:`TABLES` order
-   (registries, cases, the cases' panel members, uploaded templates, decisions, audit), each table in
-   primary-key order -- so the same database always gives the same lines;
+   (registries, cases, the cases' panel members, uploaded deliverables and templates, decisions, audit),
+   each table in primary-key order -- so the same database always gives the same lines;
 3. a trailer ``{"end": true, "counts": {table: rows}}`` (a truncated file is refused on import).
 
-Values are plain JSON: times and dates ISO 8601 (times in UTC), template bytes base64, JSON columns as
-they are. Every column is kept -- decision ids and numbers, input and output hashes, document numbers and
-dates, actors and times, audit ids -- so an imported store gives the same decisions and the same memo bytes.
+Values are plain JSON: times and dates ISO 8601 (times in UTC), template and deliverable bytes base64,
+JSON columns as they are. Every column is kept -- decision ids and numbers, input and output hashes,
+document numbers and dates, actors and times, audit ids -- so an imported store gives the same decisions
+and the same memo bytes.
 API tokens are not exported (they are secrets, and stored only hashed): create new ones after an import.
 
 Import goes into an empty store only (no row in any exported table; tokens may exist), in one
@@ -44,12 +45,13 @@ TABLES: tuple[str, ...] = (
     "experts",
     "cases",
     "case_members",
+    "deliverables",
     "templates",
     "decisions",
     "audit",
 )
 """What is exported, in this order (parents before children). ``tokens`` is deliberately not here."""
-_SERIAL = ("templates", "decisions", "audit")  # integer ids from a sequence on PostgreSQL
+_SERIAL = ("deliverables", "templates", "decisions", "audit")  # integer ids from a sequence on PostgreSQL
 _BATCH = 500
 
 

@@ -138,6 +138,26 @@ class TemplateRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class DeliverableRow(SQLModel, table=True):
+    """A Word deliverable (plan or draft report) uploaded for a case, kept as received; never updated."""
+
+    __tablename__ = "deliverables"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: str = Field(
+        sa_column=Column(String(64), ForeignKey("cases.case_id"), nullable=False, index=True)
+    )
+    node: str = Field(max_length=8)
+    name: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    size: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    actor: str = Field(max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+    # The case version its reading was written into (apply=true), or NULL when it was only read.
+    applied_version: int | None = None
+
+
 class TokenRow(SQLModel, table=True):
     """An API token, stored as its SHA-256 only."""
 

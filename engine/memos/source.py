@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from engine.memos.locations import file_location
 from engine.memos.marks import Notes, clean
 from rules import load_rulebook
 from rules.memos import memo_data
@@ -117,6 +118,7 @@ class Source:
             "title": self.titles.get(rule, rule),
             "result": result,
             "detail": clean(entry["detail"]),
+            "file_location": file_location(entry, self.wording, lambda node: self.label("node", node)),
             "note": self.note(rule),
         }
 

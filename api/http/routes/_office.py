@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import Request
 
 from api.errors import ApiError
+from api.http.language import request_language
 from engine.errors import CaseError
 from engine.office_file import OfficeFileError
 from rules.messages import Lang
@@ -19,9 +20,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
 
 
-def reader_lang(request: Request) -> Lang:  # noqa: ARG001 - the one place the request's language is chosen
-    """The language the reader gets: Chinese (the default) until the request's choice is read here."""
-    return "zh"
+def reader_lang(request: Request) -> Lang:
+    """The language the reader gets: the request's ``Accept-Language`` (Chinese unless English is preferred)."""
+    return request_language(request)
 
 
 async def raw_body(request: Request) -> bytes:

@@ -20,6 +20,7 @@ from api.store.schemas.cases import (
 )
 from api.store.schemas.common import Page, PageQuery, as_json
 from api.store.schemas.decisions import DecisionDetail, DecisionRecord, DecisionRequest
+from api.store.schemas.deliverables import DeliverableInfo
 from api.store.schemas.registries import AgencyPublic, AgencyRecord, ExpertPublic, ExpertRecord
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "DecisionDetail",
     "DecisionRecord",
     "DecisionRequest",
+    "DeliverableInfo",
     "ExpertPublic",
     "ExpertRecord",
     "MemberRef",

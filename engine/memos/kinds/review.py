@@ -94,7 +94,10 @@ def _build(src: Source, node: str) -> dict[str, Any]:
         "conflicted_names": "、".join(f"{m['name']}（{m['id']}）" for m in members if m["conflicted"]),
         "checks": checks,
         "failed_checks": "；".join(
-            f"{c['rule']} {c['title']}：{c['detail']}" for c in checks if c["result"] == "failed"
+            f"{c['rule']} {c['title']}：{c['detail']}"
+            + (f"（{c['file_location']}）" if c["file_location"] else "")
+            for c in checks
+            if c["result"] == "failed"
         ),
         "verdict": str(src.decision[f"{node}_review"]["verdict"]),
         "panel_mean": src.node_score(node, _PANEL),
