@@ -21,7 +21,7 @@ ZIP = "application/zip"
 
 
 def reader_lang(request: Request) -> Lang:
-    """The language the reader gets: the request's ``Accept-Language`` (Chinese unless English is preferred)."""
+    """The reader's language: the request's ``Accept-Language`` (Chinese unless English is preferred)."""
     return request_language(request)
 
 
