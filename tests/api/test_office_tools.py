@@ -413,3 +413,16 @@ def test_the_registry_snapshot_resolves_cases_as_a_new_decision_does(client, off
         engine.dispose()
     assert len(resolved["agency"]["history"]) == 2
     assert resolved["panel"]["members"][1]["name"] == expert["name"]
+
+
+def test_the_tools_answer_in_the_requests_language(client, office):
+    """Accept-Language: en words the bad cell and the what-if summary in English."""
+    case_id = _unscored(client, office)
+    data = _fill(_sheet(client, office, case_id), {("专家组", "C13"): 101})
+    response = _upload(client, {**office, "Accept-Language": "en"}, case_id, data)
+    assert response.json()["detail"][0]["msg"] == "专家组!C13: 101 is outside 0-100"
+    body = {"case": EXAMPLE, "set": {"draft.scores.project_unit": "85"}}
+    summary = client.post(f"{V1}/what-if", json=body, headers={**office, "Accept-Language": "en"}).json()[
+        "summary"
+    ]
+    assert summary[0] == "changes:"
