@@ -210,11 +210,17 @@ Money = Annotated[
     _DECIMAL_OUT,
     WithJsonSchema(_number_schema(2, 0, int(MAX_AMOUNT * 100) / 100, exclusive=True)),  # JSON Schema number
 ]
+PARTY_SCORE_PLACES = 1
+"""Decimals a party score may have (contract: party scores 0-100 with at most one decimal)."""
+PARTY_SCORE_MAX = Decimal(100)
+"""The highest party score (the lowest is 0)."""
 PartyScore = Annotated[
     Decimal,
-    PlainValidator(_number(places=1, low=Decimal(0), high=Decimal(100), low_inclusive=True)),
+    PlainValidator(
+        _number(places=PARTY_SCORE_PLACES, low=Decimal(0), high=PARTY_SCORE_MAX, low_inclusive=True)
+    ),
     _DECIMAL_OUT,
-    WithJsonSchema(_number_schema(1, 0, 100, exclusive=False)),
+    WithJsonSchema(_number_schema(PARTY_SCORE_PLACES, 0, int(PARTY_SCORE_MAX), exclusive=False)),
 ]
 IndicatorNumber = Annotated[
     Decimal,

@@ -55,7 +55,13 @@ _NS_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 
 class OfficeFileError(KaopingError):
-    """An Office file kaoping refuses to open; :meth:`text` words it, :attr:`status` is its HTTP status."""
+    """An Office file kaoping refuses to open; :meth:`text` words it, :attr:`status` is its HTTP status.
+
+    ``key`` is a message id under :attr:`messages` (``office_file.<key>``); a guard of another kind of
+    archive subclasses it with its own block of messages and shares the size checks.
+    """
+
+    messages = "office_file"
 
     def __init__(self, key: str, status: int = 422, **values: Any) -> None:
         self.key = key
@@ -63,9 +69,14 @@ class OfficeFileError(KaopingError):
         self.status = status
         super().__init__(self.text("en"))
 
+    @property
+    def message_id(self) -> str:
+        """The message id of the refusal, e.g. ``office_file.too_large``."""
+        return f"{self.messages}.{self.key}"
+
     def text(self, lang: Lang = "zh") -> str:
         """The refusal in a language."""
-        return message(f"office_file.{self.key}", lang, **self.values)
+        return message(self.message_id, lang, **self.values)
 
 
 @dataclass(frozen=True)
@@ -143,20 +154,28 @@ def _check_binary(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 
 
 def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
-    """The ``[Content_Types].xml`` overrides by part name (without the leading slash)."""
+    """The ``[Content_Types].xml`` overrides by part name (without the leading slash), and defaults.
+
+    Defaults are keyed by extension (``*.bin``): a macro project is often declared by its extension alone.
+    """
     try:
         raw = archive.read("[Content_Types].xml")
     except KeyError:
         raise OfficeFileError("no_content_types") from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     root = etree.fromstring(raw, parser)  # already checked by _check_xml: small, no DOCTYPE
-    return {
+    defaults = {
+        f"*.{node.get('Extension', '')}": str(node.get("ContentType", ""))
+        for node in root.iter(f"{_NS_CT}Default")
+    }
+    return defaults | {
         str(node.get("PartName", "")).lstrip("/"): str(node.get("ContentType", ""))
         for node in root.iter(f"{_NS_CT}Override")
     }
 
 
-def _check_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+def check_sizes(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Refuse an archive by what its directory declares: too many parts, an encrypted or too large part."""
     if len(infos) > limits.parts:
         raise OfficeFileError("too_many_parts", count=len(infos), limit=limits.parts)
     total = 0
@@ -196,8 +215,8 @@ def _check_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None
             _check_binary(archive, info)
 
 
-def check_package(data: bytes, *, kind: Kind, limits: Limits) -> CheckedPackage:
-    """Check an Office file before anything opens it; :class:`OfficeFileError` says why it is refused."""
+def open_archive(data: bytes, limits: Limits) -> zipfile.ZipFile:
+    """The zip archive in ``data``, refused unread when the file is too large, empty, encrypted or no zip."""
     if len(data) > limits.file_bytes:
         raise OfficeFileError(
             "too_large", status=413, size=human_size(len(data)), limit=human_size(limits.file_bytes)
@@ -207,12 +226,17 @@ def check_package(data: bytes, *, kind: Kind, limits: Limits) -> CheckedPackage:
     if data.startswith(_CFB_SIGNATURE):
         raise OfficeFileError("encrypted")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise OfficeFileError("not_zip") from exc
+
+
+def check_package(data: bytes, *, kind: Kind, limits: Limits) -> CheckedPackage:
+    """Check an Office file before anything opens it; :class:`OfficeFileError` says why it is refused."""
+    archive = open_archive(data, limits)
     with archive:
         infos = archive.infolist()
-        _check_sizes(infos, limits)
+        check_sizes(infos, limits)
         _check_parts(archive, infos)
         types = _content_types(archive)
         main = _main_type(kind, types)

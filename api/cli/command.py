@@ -10,7 +10,20 @@ from collections.abc import Sequence
 from engine.errors import KaopingError
 
 # Each module defines add_parser(subparsers) and a run(args) -> int set as the parser's default `func`.
-COMMANDS = ("evaluate", "read", "rules", "memo", "serve", "token", "db")
+COMMANDS = (
+    "evaluate",
+    "read",
+    "rules",
+    "memo",
+    "serve",
+    "token",
+    "db",
+    "sheet",
+    "export",
+    "whatif",
+    "replay",
+    "panel",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

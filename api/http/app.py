@@ -18,10 +18,15 @@ from api.http.routes import (
     deliverables,
     evaluate,
     health,
+    panel,
+    register,
     registries,
+    replay,
     rulebook,
     scores,
+    sheets,
     templates,
+    whatif,
 )
 from api.settings import Settings, get_settings
 from api.store import db
@@ -91,6 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit,
         templates,
     ):
+        app.include_router(module.router, prefix=API_PREFIX)
+    for module in (whatif, sheets, register, panel, replay):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(
         BodyLimitMiddleware,

@@ -11,9 +11,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy import Select
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from api.errors import ConflictError, NotFoundError
@@ -112,29 +116,50 @@ def list_agencies(*, session: Session, limit: int, offset: int) -> tuple[list[Ag
     return [_agency_public(session, row) for row in rows], total
 
 
-def agency_history(session: Session, row: AgencyRow, exclude_case: str | None = None) -> list[dict[str, Any]]:
-    """The agency's complete assessments: earlier ones from the record, then kaoping's, by date."""
-    statement = (
-        select(
+def derived_history_statement() -> Select[str, str | None, str | None, date, str]:
+    """(case, composite, grade, document date, agency) of live cases' complete decisions, newest first."""
+    return (
+        sa_select(
             col(DecisionRow.case_id),
             col(DecisionRow.composite),
             col(DecisionRow.grade),
             col(DecisionRow.document_date),
+            col(CaseRow.agency_code),
         )
         .join(CaseRow, col(CaseRow.case_id) == col(DecisionRow.case_id))
-        .where(CaseRow.agency_code == row.credit_code, col(CaseRow.archived).is_(False))
+        .where(col(CaseRow.archived).is_(False))
         .where(col(DecisionRow.complete).is_(True))
         .order_by(col(DecisionRow.case_id), col(DecisionRow.number).desc())
     )
-    if exclude_case is not None:
-        statement = statement.where(DecisionRow.case_id != exclude_case)
+
+
+def derived_entries(rows: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """Each case's latest complete decision as a history entry, by case id (rows newest first)."""
     derived: dict[str, dict[str, Any]] = {}
-    for case_id, composite, grade, document_date in session.exec(statement):
+    for case_id, composite, grade, document_date, *_ in rows:
         derived.setdefault(
             case_id, {"decided_on": document_date.isoformat(), "composite": composite, "grade": grade}
         )
-    entries = [*row.record.get("earlier_history", []), *derived.values()]
+    return derived
+
+
+def history(
+    record: dict[str, Any], derived: dict[str, dict[str, Any]], exclude_case: str | None
+) -> list[dict[str, Any]]:
+    """The record's earlier history and the derived entries (less ``exclude_case``'s), by date."""
+    entries = [*record.get("earlier_history", []), *(e for c, e in derived.items() if c != exclude_case)]
     return sorted(entries, key=lambda h: (h["decided_on"], Decimal(h["composite"]), h["grade"]))
+
+
+def agency_history(session: Session, row: AgencyRow, exclude_case: str | None = None) -> list[dict[str, Any]]:
+    """The agency's complete assessments: earlier ones from the record, then kaoping's, by date."""
+    statement = derived_history_statement().where(col(CaseRow.agency_code) == row.credit_code)
+    return history(row.record, derived_entries(session.execute(statement)), exclude_case)
+
+
+def resolved_agency(record: dict[str, Any], entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """A registry agency as a case's agency: its record without ``earlier_history``, with the history."""
+    return {**{k: v for k, v in record.items() if k != "earlier_history"}, "history": entries}
 
 
 # ---------------------------------------------------------------- experts
@@ -212,35 +237,56 @@ def resolve_case(
     too; without it (validating what was written) only ``{"credit_code": ...}`` references are.
     Raises :class:`CaseError` for a reference the registry does not hold.
     """
+
+    def agency(code: str) -> dict[str, Any] | None:
+        row = _get(session, AgencyRow, code, _CREDIT_KEY)
+        return (
+            None if row is None else resolved_agency(row.record, agency_history(session, row, exclude_case))
+        )
+
+    def expert(expert_id: str) -> dict[str, Any] | None:
+        row = _get(session, ExpertRow, expert_id, _EXPERT_KEY)
+        return None if row is None else row.record
+
+    return resolve_body(body, agency=agency, expert=expert, registry_wins=registry_wins)
+
+
+def resolve_body(
+    body: dict[str, Any],
+    *,
+    agency: Callable[[str], dict[str, Any] | None],
+    expert: Callable[[str], dict[str, Any] | None],
+    registry_wins: bool,
+) -> dict[str, Any]:
+    """:func:`resolve_case` with the registry's look-ups given.
+
+    ``agency(code)`` gives a registered agency resolved (with its history), ``expert(id)`` an expert's
+    record; each ``None`` for what the registry does not hold.
+    """
     resolved: dict[str, Any] = plain(body)
     errors: list[dict[str, Any]] = []
-    agency = resolved.get("agency")
-    if isinstance(agency, dict) and isinstance(agency.get("credit_code"), str):
-        reference = set(agency) == {"credit_code"}
-        row = (
-            _get(session, AgencyRow, agency["credit_code"], _CREDIT_KEY)
-            if reference or registry_wins
-            else None
-        )
-        if row is not None:
-            record = {k: v for k, v in row.record.items() if k != "earlier_history"}
-            resolved["agency"] = {**record, "history": agency_history(session, row, exclude_case)}
+    found = resolved.get("agency")
+    if isinstance(found, dict) and isinstance(found.get("credit_code"), str):
+        reference = set(found) == {"credit_code"}
+        registered = agency(found["credit_code"]) if reference or registry_wins else None
+        if registered is not None:
+            resolved["agency"] = registered
         elif reference:
             errors.append(
-                _missing(["agency", "credit_code"], f"no agency {agency['credit_code']} in the registry")
+                _missing(["agency", "credit_code"], f"no agency {found['credit_code']} in the registry")
             )
     panel = resolved.get("panel")
     if isinstance(panel, dict) and isinstance(panel.get("members"), list):
         members = []
         for i, member in enumerate(panel["members"]):
             if isinstance(member, dict) and set(member) == {"id"} and isinstance(member["id"], str):
-                expert = _get(session, ExpertRow, member["id"], _EXPERT_KEY)
-                if expert is None:
+                record = expert(member["id"])
+                if record is None:
                     errors.append(
                         _missing(["panel", "members", i, "id"], f"no expert {member['id']} in the registry")
                     )
                     continue
-                member = expert.record  # noqa: PLW2901 - the reference is replaced by the record
+                member = record  # noqa: PLW2901 - the reference is replaced by the record
             members.append(member)
         resolved["panel"] = {**panel, "members": members}
     if errors:

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import date
+
 from engine.calendar import WorkingDayCalendar
 from engine.facts._common import Facts, derives, join, shown, years_before
-from engine.models import Case
+from engine.models import Case, Member, Tie
 from rules import RuleSet
+
+
+def tie_cutoff(rs: RuleSet, formed_on: date) -> date:
+    """The day a tie must have lasted beyond to still count (EXP-04's look-back from the formation date)."""
+    return years_before(formed_on, rs.param("panel.recusal")["lookback_years"])
+
+
+def recusal_ties(member: Member, orgs: Collection[str], rs: RuleSet, formed_on: date) -> list[Tie]:
+    """A member's ties that require recusal (EXP-04).
+
+    Those to one of ``orgs``, of a listed relation, ongoing or ended after the look-back cutoff.
+    """
+    if not member.ties:
+        return []
+    relations = rs.param("panel.recusal")["relations"]
+    cutoff = tie_cutoff(rs, formed_on)
+    return [
+        t
+        for t in member.ties
+        if t.org in orgs and t.relation in relations and (t.until is None or t.until > cutoff)
+    ]
+
 
 _COUNTS = ("member_count", "exp02_domain_scaled", "exp02_members_scaled", "exp03_outside", "exp04_conflicted")
 
@@ -40,16 +65,11 @@ def panel(case: Case, rs: RuleSet, f: Facts, _calendar: WorkingDayCalendar) -> N
     outside = [f"{m.id} {m.name}（{rs.label('pool', m.pool)}）" for m in members if m.pool not in pools]
     f.engine["exp03_outside"] = len(outside)
     f.trace["EXP-03"] = {"outside_pool": join(outside), "allowed_pools": shown(rs)["allowed_pools"]}
-    recusal = rs.param("panel.recusal")
-    cutoff = years_before(formed.formed_on, recusal["lookback_years"])
+    cutoff = tie_cutoff(rs, formed.formed_on)
     orgs = (case.agency.name, case.commission.project_unit)
     conflicted, described = [], []
     for m in members:
-        ties = [
-            t
-            for t in m.ties
-            if t.org in orgs and t.relation in recusal["relations"] and (t.until is None or t.until > cutoff)
-        ]
+        ties = recusal_ties(m, orgs, rs, formed.formed_on)
         if ties:
             conflicted.append(m.id)
             links = "；".join(f"{t.org}{rs.label('relation', t.relation)}，至{t.until or '今'}" for t in ties)

@@ -7,6 +7,8 @@ they are built from (money, scores, dates, ids) are public here too.
 
 from engine._types import (
     CREDIT_CODE_ALPHABET,
+    PARTY_SCORE_MAX,
+    PARTY_SCORE_PLACES,
     CaseId,
     CreditCode,
     IndicatorNumber,
@@ -59,6 +61,8 @@ from engine.models.decision import (
 
 __all__ = [
     "CREDIT_CODE_ALPHABET",
+    "PARTY_SCORE_MAX",
+    "PARTY_SCORE_PLACES",
     "Agency",
     "Assessment",
     "Case",

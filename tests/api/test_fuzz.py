@@ -46,7 +46,10 @@ MAX_EXAMPLES = {"finance_office": 20, "other": 5}
 """Examples per operation and generation mode: the office token gets the most, other roles a few."""
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 schemathesis.serializer.alias(DOCX, "application/octet-stream")  # template uploads: the bytes as generated
+schemathesis.serializer.alias(XLSX, "application/octet-stream")  # score sheet uploads
+schemathesis.serializer.alias("application/zip", "application/octet-stream")  # candidate rules for replay
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

@@ -38,6 +38,13 @@ OPERATIONS = {
     "templates-list_templates",
     "templates-get_template",
     "templates-put_template",
+    "panel-draw_panel",
+    "panel-verify_draw",
+    "register-export_register",
+    "replay-replay",
+    "sheets-get_sheet",
+    "sheets-import_sheet",
+    "what-if-what_if",
 }
 
 
