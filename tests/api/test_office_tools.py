@@ -155,10 +155,10 @@ def test_hostile_files_are_refused_with_a_clear_error(client, office):
 
 
 def test_who_may_download_and_upload_sheets(client, office, tokens):
-    """Whoever reads the case downloads its sheet; only the finance office uploads."""
+    """Whoever reads the case downloads its sheet (others: 404, as if absent); only the finance office uploads."""
     case_id = _unscored(client, office)
     data = _sheet(client, tokens["unit"], case_id)
-    assert client.get(f"{V1}/cases/{case_id}/sheet.xlsx", headers=tokens["other_unit"]).status_code == 403
+    assert client.get(f"{V1}/cases/{case_id}/sheet.xlsx", headers=tokens["other_unit"]).status_code == 404
     assert _upload(client, tokens["unit"], case_id, data).status_code == 403
     assert _upload(client, tokens["auditor"], case_id, data).status_code == 403
     assert client.get(f"{V1}/cases/NO-SUCH/sheet.xlsx", headers=office).status_code == 404
