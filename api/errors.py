@@ -50,3 +50,9 @@ class PreconditionRequiredError(ApiError):
     """An update without ``If-Match``."""
 
     status_code = 428
+
+
+class ServiceUnavailableError(ApiError):
+    """The work could not be done now (a worker process ended unexpectedly); trying again may succeed."""
+
+    status_code = 503

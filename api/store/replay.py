@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,10 @@ from engine.errors import CaseError, KaopingError
 from engine.evaluate import Evaluator
 from engine.replay import replay, versions
 from rules import Rulebook
+
+
+class ReplayInterruptedError(KaopingError):
+    """The replay's child process ended before it answered (killed, or out of memory); nothing changed."""
 
 
 class CandidateError(KaopingError):
@@ -97,11 +102,15 @@ def replay_in_child(*, database_url: str, candidate: Path, current: Path, year: 
 
     Raises:
         CandidateError: the candidate rule data is not valid (checked here, before the child starts).
+        ReplayInterruptedError: the child ended without an answer.
     """
     check_candidate(candidate)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        outcome = pool.submit(_in_child, database_url, str(candidate), str(current), year).result()
+        try:
+            outcome = pool.submit(_in_child, database_url, str(candidate), str(current), year).result()
+        except BrokenProcessPool:
+            raise ReplayInterruptedError from None
     if "problems" in outcome:
         raise CandidateError(outcome["problems"])
     report: dict[str, Any] = outcome["report"]

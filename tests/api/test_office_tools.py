@@ -6,6 +6,8 @@ import copy
 import io
 import shutil
 import zipfile
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +16,7 @@ from sqlmodel import select
 from api.http.app import create_app
 from api.settings import Settings
 from api.store import db, registry
+from api.store import replay as replay_module
 from api.store.registry_snapshot import RegistrySnapshot
 from api.store.tables import AuditRow, CaseRow, DecisionRow
 from rules import RULES_DIR
@@ -363,6 +366,34 @@ def test_replay_reports_the_changes_and_stores_nothing(client, office, tmp_path)
     assert report["totals"]["by_part"]["fees"] >= 1
     assert report["year"] == 2024
     assert _stored(url) == before
+
+
+def test_a_replay_whose_worker_dies_is_a_503_in_chinese(client, office, tmp_path, monkeypatch):
+    """A child process that ends without an answer (killed, out of memory) is a 503 saying so, not a 500."""
+
+    class _DeadPool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, *args, **kwargs):
+            future = Future()
+            future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+            return future
+
+    monkeypatch.setattr(replay_module, "ProcessPoolExecutor", _DeadPool)
+    response = client.post(
+        f"{V1}/replay",
+        content=_candidate_zip(tmp_path, "0.90"),
+        headers={**office, "Content-Type": "application/zip"},
+    )
+    assert response.status_code == 503
+    assert "工作进程意外结束" in response.json()["detail"]
 
 
 def test_a_candidate_that_fails_the_checks_or_the_guard_is_refused(client, office, tokens, tmp_path):

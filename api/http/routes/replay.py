@@ -6,14 +6,16 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
+from api.errors import ServiceUnavailableError
 from api.http.deps import FinanceOffice, get_settings_dep
+from api.http.language import text
 from api.http.office_schemas import ReplayOut
 from api.http.routes._common import PROTECTED
 from api.http.routes._office import FILE_REFUSED, ZIP, raw_body, reader_lang, refused, upload_body
 from api.http.routing import make_router
 from api.reports import replay_lines
 from api.settings import Settings
-from api.store.replay import CandidateError, replay_in_child
+from api.store.replay import CandidateError, ReplayInterruptedError, replay_in_child
 from engine.errors import CaseError
 from engine.rules_archive import RulesArchiveError, unpack_rules
 
@@ -53,6 +55,8 @@ def replay(
             )
         except RulesArchiveError as exc:
             raise refused(exc, lang) from None
+        except ReplayInterruptedError:
+            raise ServiceUnavailableError(text(request, "replay.interrupted")) from None
         except CandidateError as exc:
             raise CaseError(
                 [{"loc": ["file"], "msg": p, "type": "rules_invalid"} for p in exc.problems]
