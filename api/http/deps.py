@@ -63,11 +63,11 @@ async def get_principal(
     connection (:class:`api.store.tokens.TokenLookup`), cheaper than the hop to a thread and back.
     """
     if credentials is None:
-        raise NotAuthenticatedError("send Authorization: Bearer <token>", headers=_CHALLENGE)
+        raise NotAuthenticatedError("api.no_token", headers=_CHALLENGE)
     tokens: TokenLookup = request.app.state.tokens
     principal = tokens.principal(credentials.credentials)
     if principal is None:
-        raise NotAuthenticatedError("unknown or revoked token", headers=_CHALLENGE)
+        raise NotAuthenticatedError("api.bad_token", headers=_CHALLENGE)
     return principal
 
 

@@ -6,8 +6,24 @@ from typing import TYPE_CHECKING
 
 from fastapi import HTTPException
 
+from api import jsonio
+from engine.problems import pick_lang
+from rules.messages import Lang, message
+
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class BodyTooLargeError(HTTPException):
+    """A body that grew past the limit while it was read (the handler words it as 413)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, detail=f"the request body is larger than {limit} bytes")
+        self.limit = limit
+
+    def text(self, lang: Lang) -> str:
+        """The sentence in ``lang``."""
+        return message("api.body_too_large", lang, limit=self.limit)
 
 
 class BodyLimitMiddleware:
@@ -22,9 +38,11 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length", b"")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(self.max_bytes, send)
+            lang = pick_lang(headers.get(b"accept-language", b"").decode("latin-1"))
+            await _too_large(BodyTooLargeError(self.max_bytes).text(lang), send)
             return
         received = 0
 
@@ -34,19 +52,14 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise HTTPException(413, detail=_too_large_text(self.max_bytes))
+                    raise BodyTooLargeError(self.max_bytes)
             return message
 
         await self.app(scope, limited, send)
 
 
-def _too_large_text(max_bytes: int) -> str:
-    return f"the request body is larger than {max_bytes} bytes"
-
-
-async def _too_large(max_bytes: int, send: Send) -> None:
-    # Written out: the sentence has no character JSON would escape.
-    body = f'{{"detail": "{_too_large_text(max_bytes)}"}}'.encode()
+async def _too_large(text: str, send: Send) -> None:
+    body = jsonio.encode({"detail": text})
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -21,7 +21,10 @@ from api.store.jsondoc import if_match_allows, merge_patch, plain
 from api.store.schemas import CasePublic, CaseSummary, StoredCase
 from api.store.tables import CaseMemberRow, CaseRow, utcnow
 from engine.errors import CaseError
+from engine.normalise import normalise_case
+from engine.problems import entry
 from engine.validate import parse_case
+from rules.messages import Term, Text
 
 if TYPE_CHECKING:
     from engine.models import Case
@@ -29,9 +32,9 @@ if TYPE_CHECKING:
 _TOKEN_ID_CHARS = 64
 
 
-def bad_input(loc: list[str | int], msg: str, kind: str) -> CaseError:
-    """A :class:`CaseError` of one bad field."""
-    return CaseError([{"loc": loc, "msg": msg, "type": kind}])
+def bad_input(loc: list[str | int], kind: str, **ctx: Any) -> CaseError:
+    """A :class:`CaseError` of one bad field (``ctx``: the values of its message)."""
+    return CaseError([entry(loc, kind, **ctx)])
 
 
 def validate_stored(session: Session, body: dict[str, Any]) -> Case:
@@ -91,39 +94,37 @@ def case_row(session: Session, case_id: str, principal: Principal, *, lock: bool
     statement = select(CaseRow).where(CaseRow.case_id == case_id)
     row = session.exec(statement.with_for_update() if lock else statement).first()
     if row is None:
-        raise NotFoundError(f"no case {case_id}")
+        raise NotFoundError("api.no_case", case_id=case_id)
     if not can_read_case(principal, project_unit=row.project_unit, members=member_ids(row.body)):
-        raise ForbiddenError(f"case {case_id} is not one of this {principal.role}'s cases")
+        raise ForbiddenError("api.case_forbidden", case_id=case_id, role=Term("role", principal.role))
     return row
 
 
 def check_writable(row: CaseRow, if_match: str | None, *, required: bool) -> None:
     """Refuse a write to an archived case, or with a stale ``If-Match`` (or none, when ``required``)."""
     if row.archived:
-        raise ConflictError(f"case {row.case_id} is archived; restore it first")
+        raise ConflictError("api.case_archived", case_id=row.case_id)
     if if_match is None:
         if required:
-            raise PreconditionRequiredError(f'send If-Match: "{row.version}" (the ETag of the case you read)')
+            raise PreconditionRequiredError("api.if_match_required", version=row.version)
         return
     if not if_match_allows(if_match, row.version):
-        raise ConflictError(
-            f"case {row.case_id} changed (now version {row.version}); read it again and retry"
-        )
+        raise ConflictError("api.case_changed", case_id=row.case_id, version=row.version)
 
 
 def create_case(*, session: Session, data: Any, actor: Principal) -> CasePublic:
     """Store a new case (409 when its ``case_id`` exists, archived or not)."""
     begin_write(session)
     if not isinstance(data, dict):
-        raise bad_input([], "a case must be a JSON object", "model_type")
-    body = plain(data)
+        raise bad_input([], "model_type", reason="case")
+    body = normalise_case(plain(data))
     case = validate_stored(session, body)
     if session.get(CaseRow, case.case_id) is not None:
-        raise ConflictError(f"case {case.case_id} exists already")
+        raise ConflictError("api.case_exists", case_id=case.case_id)
     row = CaseRow(case_id=case.case_id, body=body, year=0, agency_code="", project_unit="")
     store_body(session, row, body, case)
     add_audit(session, actor, "case.create", f"case:{case.case_id}", {"version": 1})
-    commit_new(session, f"case {case.case_id}")
+    commit_new(session, Text("api.what.case", {"key": case.case_id}))
     return public(row)
 
 
@@ -140,10 +141,10 @@ def patch_case(
     row = case_row(session, case_id, actor, lock=True)
     check_writable(row, if_match, required=True)
     if not isinstance(patch, dict):
-        raise bad_input([], "a merge patch must be a JSON object", "model_type")
-    body = merge_patch(row.body, plain(patch))
+        raise bad_input([], "model_type", reason="patch")
+    body = normalise_case(merge_patch(row.body, plain(patch)))
     if body.get("case_id") != case_id:
-        raise bad_input(["case_id"], "cannot be changed", "case_id_changed")
+        raise bad_input(["case_id"], "case_id_changed")
     store_body(session, row, body, validate_stored(session, body))
     row.version += 1
     fields = sorted(set(patch) & set(StoredCase.model_fields))
@@ -159,7 +160,7 @@ def set_archived(
     begin_write(session)
     row = case_row(session, case_id, actor, lock=True)
     if if_match is not None and not if_match_allows(if_match, row.version):
-        raise ConflictError(f"case {case_id} changed (now version {row.version}); read it again and retry")
+        raise ConflictError("api.case_changed", case_id=case_id, version=row.version)
     if row.archived != archived:
         row.archived, row.version, row.updated_at = archived, row.version + 1, utcnow()
         session.add(row)

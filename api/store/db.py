@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from api.errors import ConflictError
 from engine.errors import KaopingError
+from rules.messages import Localised
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
@@ -74,13 +75,13 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={_WRITE: True})
 
 
-def commit_new(session: Session, what: str) -> None:
+def commit_new(session: Session, what: Localised | str) -> None:
     """Commit a transaction that inserts ``what``; a concurrent insert of the same key is a 409."""
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise ConflictError(f"{what} exists already") from None
+        raise ConflictError("api.exists", what=what) from None
 
 
 def new_session(engine: Engine) -> Session:

@@ -67,7 +67,7 @@ def create_decision(
     begin_write(session)
     case = case_row(session, case_id, actor, lock=True)
     if case.archived:
-        raise ConflictError(f"case {case_id} is archived; restore it first")
+        raise ConflictError("api.case_archived", case_id=case_id)
     resolved = registry.resolve_case(session=session, body=case.body, exclude_case=case_id)
     parsed = parse_case(resolved)
     snapshot = as_json(parsed)  # the canonical form: what is hashed
@@ -118,7 +118,7 @@ def _row(session: Session, case_id: str, number: int, principal: Principal) -> D
         select(DecisionRow).where(DecisionRow.case_id == case_id, DecisionRow.number == number)
     ).first()
     if row is None:
-        raise NotFoundError(f"case {case_id} has no decision {number}")
+        raise NotFoundError("api.no_decision", case_id=case_id, number=number)
     return row
 
 
@@ -152,6 +152,6 @@ def memo(*, session: Session, case_id: str, number: int, kind: str, principal: P
             template_dir=templates.template_dir(session, row.templates),
         )
     except UnknownMemoKindError as exc:
-        raise NotFoundError(str(exc)) from None
+        raise NotFoundError("api.memo_refused", reason=exc) from None
     except MemoNotApplicableError as exc:
-        raise ConflictError(str(exc)) from None
+        raise ConflictError("api.memo_refused", reason=exc) from None

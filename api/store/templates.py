@@ -40,7 +40,7 @@ _DIRS: dict[str, Path] = {}
 
 def _known(stem: str) -> None:
     if stem not in STEMS:
-        raise NotFoundError(f"no template {stem!r}; the templates are: {', '.join(STEMS)}")
+        raise NotFoundError("api.no_template", stem=stem, stems=", ".join(STEMS))
 
 
 def sha256(data: bytes) -> str:
@@ -144,7 +144,7 @@ def template_dir(session: Session, chosen: dict[str, Any] | None) -> Path | None
                 select(TemplateRow).where(TemplateRow.stem == stem, TemplateRow.sha256 == digest)
             ).first()
             if row is None:
-                raise NotFoundError(f"the {stem} template {digest} this decision was issued with is missing")
+                raise NotFoundError("api.template_missing", stem=stem, digest=digest)
             data = row.data
         (target / f"{stem}.docx").write_bytes(data)
     with _DIRS_LOCK:
