@@ -7,11 +7,11 @@ from decimal import Decimal
 from engine.calendar import WorkingDayCalendar
 from engine.facts._common import NONE_H, Facts, derives, join, shown
 from engine.missing import missing_phrases
-from rules.messages import message
 from engine.models import Case, Scores
 from engine.money import quantize
 from rules import RuleSet
 from rules.facts import hundredths
+from rules.messages import message
 
 NODES = ("plan", "draft")
 PARTIES = ("expert_panel", "project_unit", "finance_office")

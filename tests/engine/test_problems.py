@@ -80,7 +80,8 @@ def test_an_unknown_code_lists_the_codes_with_their_labels_in_the_message_and_in
         "relation (panel.members.0.ties.0.relation) must be one of: employee (employee)"
     )
     assert english["ctx"]["allowed"][0] == {"code": "employee", "label": "employee"}
-    assert english["type"] == error["type"] and english["loc"] == error["loc"]
+    assert english["type"] == error["type"]
+    assert english["loc"] == error["loc"]
 
 
 def test_a_repeated_expert_score_names_the_key_and_replaces_nothing() -> None:
