@@ -4,22 +4,52 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
+from api.cli import words
+from api.cli.words import text
 from engine.errors import KaopingError
 
 # Each module defines add_parser(subparsers) and a run(args) -> int set as the parser's default `func`.
 COMMANDS = ("evaluate", "rules", "memo", "serve", "token", "db")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 - only for --version
+
+    try:
+        return version("kaoping")
+    except PackageNotFoundError:  # pragma: no cover - a source tree that is not installed
+        return "0"
+
+
+class _Version(argparse.Action):
+    """``--version``: the package's version and the rule versions it carries (loaded only when asked)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: object) -> None:
+        from api.settings import get_settings  # noqa: PLC0415 - only for --version
+        from rules import load_rulebook, use_rules_dir  # noqa: PLC0415
+
+        use_rules_dir(get_settings().rules_dir)
+        versions = words.message_join([rs.version for rs in load_rulebook().versions])
+        print(text("cli.version", version=_version(), versions=versions))  # noqa: T201 - the output
+        parser.exit()
+
+
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=words.LANGS, help=text("cli.lang_help"))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command registered."""
-    parser = argparse.ArgumentParser(
-        prog="kaoping",
-        description="考评: rules-driven review of third-party budget-performance evaluation commissions.",
+    """The argument parser with every sub-command registered, in the run's language."""
+    parser = argparse.ArgumentParser(prog="kaoping", description=text("cli.description"))
+    parser.add_argument("--version", action=_Version, nargs=0, help=text("cli.version_help"))
+    _add_lang(parser)
+    subparsers = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", title=text("cli.commands")
     )
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         try:
             module = importlib.import_module(f"api.cli.{name}")
@@ -28,17 +58,22 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.add_parser(subparsers)
+    for sub in subparsers.choices.values():
+        _add_lang(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    words.set_lang(words.pick_lang(arguments, os.environ))
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         code: int = args.func(args)
     except KaopingError as exc:
-        print(f"kaoping: {exc}", file=sys.stderr)  # noqa: T201 - the CLI's error channel
+        localised = getattr(exc, "text", None)
+        print(f"kaoping: {localised(words.lang()) if callable(localised) else exc}", file=sys.stderr)  # noqa: T201
         return 1
     except KeyboardInterrupt:
         return 130
@@ -47,6 +82,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback to the user
-        print(f"kaoping: internal error ({type(exc).__name__}): {exc}", file=sys.stderr)  # noqa: T201
+        words.warn("cli.internal_error", kind=type(exc).__name__, detail=exc)
         return 70
     return code

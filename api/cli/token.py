@@ -6,42 +6,40 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
+from api.cli.words import lang, message_join, text
 from api.roles import ROLES
+from rules.messages import Term
 
 if TYPE_CHECKING:
     import argparse
 
-_EXPERT_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_EXPERT_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def add_parser(subparsers: Any) -> None:
     """Register ``token``."""
     parser = subparsers.add_parser(
-        "token",
-        help="create an API token for a party (printed once)",
-        description="Create a bearer token for the HTTP API. Only the token is printed on stdout; "
-        "kaoping stores its SHA-256, so keep it: it cannot be shown again.",
+        "token", help=text("cli.token.help"), description=text("cli.token.description")
     )
-    parser.add_argument("action", choices=("create",))
-    parser.add_argument("--role", required=True, choices=ROLES)
+    parser.add_argument("action", choices=("create",), help=text("cli.token.action"))
+    roles = message_join([f"{Term('role', role).text(lang())}（{role}）" for role in ROLES])
+    parser.add_argument("--role", required=True, choices=ROLES, help=text("cli.token.role", roles=roles))
     who = parser.add_mutually_exclusive_group()
-    who.add_argument(
-        "--expert", metavar="ID", help="the expert's id (role expert): its cases' panels list it"
-    )
-    who.add_argument("--unit", metavar="NAME", help="the project unit's name (role project_unit)")
-    parser.add_argument("--label", help="a note on who holds the token")
+    who.add_argument("--expert", metavar="ID", help=text("cli.token.expert"))
+    who.add_argument("--unit", metavar="NAME", help=text("cli.token.unit"))
+    parser.add_argument("--label", help=text("cli.token.label"))
     parser.set_defaults(func=run)
 
 
 def _problem(args: argparse.Namespace) -> str | None:
-    if args.role == "expert" and not (args.expert and _EXPERT_ID.match(args.expert)):
-        return "an expert token needs --expert ID (1-64 letters, digits, '-', '_' or '.')"
+    if args.role == "expert" and not (args.expert and _EXPERT_ID.fullmatch(args.expert)):
+        return text("cli.token.expert_needed")
     if args.role == "project_unit" and not (args.unit and 0 < len(args.unit) <= 200):
-        return "a project_unit token needs --unit NAME (the commission's project_unit, 1-200 characters)"
+        return text("cli.token.unit_needed")
     if args.role not in {"expert", "project_unit"} and (args.expert or args.unit):
-        return f"a {args.role} token takes neither --expert nor --unit"
+        return text("cli.token.neither", role=Term("role", args.role))
     if args.label is not None and len(args.label) > 200:
-        return "--label is at most 200 characters"
+        return text("cli.token.label_too_long")
     return None
 
 

@@ -89,6 +89,14 @@ def new_session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (resolved), or ``None`` for a database server."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    return Path(parsed.database or ":memory:").resolve()
+
+
 def describe(url: str) -> str:
     """Where the data lives, for people: the SQLite file, or the server URL without its password."""
     parsed = make_url(url)

@@ -240,7 +240,7 @@ def _pending(data: dict) -> dict:
 @pytest.mark.parametrize(
     ("kind", "make", "words"),
     [
-        ("fee", lambda: _pending(case()), ["服务费尚待核定", "draft.project_unit", "pending"]),
+        ("fee", lambda: _pending(case()), ["服务费尚待核定", "报告初稿 项目单位未评分", "pending"]),
         (
             "review-plan",
             lambda: {**case(), "plan": None, "draft": None},
