@@ -214,7 +214,7 @@ def _number_schema(places: int, low: int, high: float | None, *, exclusive: bool
             {"type": "number", **bound},
             {"type": "string", "pattern": r"^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"},
         ],
-        "description": f"a JSON number or a decimal string, at most {places} decimals",
+        "x-decimal-places": places,
     }
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
-from api.http import API_PREFIX, handlers
+from api.http import API_PREFIX, docs, handlers, openapi
 from api.http.middleware import BodyLimitMiddleware
 from api.http.routes import (
     audit,
@@ -26,6 +26,7 @@ from api.store import db
 from api.store.case_list import CaseList
 from api.store.tokens import TokenLookup
 from engine import start
+from rules.messages import message
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -61,11 +62,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="kaoping 考评",
-        summary=f"Review of third-party budget-performance evaluation commissions ({settings.office_name})",
+        summary=message("schema.summary", office=settings.office_name),
+        description=message("schema.description"),
         version=_version(),
         lifespan=_lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # api/http/docs.py serves the pages, offline and without inline script
         redoc_url=None,
         generate_unique_id_function=operation_id,
         separate_input_output_schemas=False,
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.cases = CaseList(app.state.engine)  # likewise, on the first GET /cases
     for module in (health, evaluate, cases, scores, decisions, registries, rulebook, audit, templates):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(docs.router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     handlers.install(app)
+    openapi.install(app)
     return app
