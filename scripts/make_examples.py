@@ -7,6 +7,7 @@ units. Run from the repository: ``.venv/bin/python scripts/make_examples.py``; t
 same file comes out every time (tests/test_examples.py checks that the shipped one is it).
 """
 
+# ruff: noqa: INP001 - scripts/ is a folder of scripts, not a package
 from __future__ import annotations
 
 import json
