@@ -48,9 +48,10 @@ def test_every_finding_carries_a_word_footnote(worked: dict[str, Memo]) -> None:
     assert m.reference_ids == sorted(notes) == list(range(1, 10))
     assert notes[1].startswith("ELG-01 机构在区定点服务机构名单内。依据：")
     assert "定点服务机构名单" in notes[1]
-    assert "commissioned_on=2024-03-15" in notes[1]
+    assert "委托日期：2024-03-15" in notes[1]
     assert "财监〔2021〕4号 第二条" in notes[4]
-    assert "agency_kind=cpa_firm" in notes[4]
+    assert "机构类型：会计师事务所" in notes[4]
+    assert "cpa_firm" not in notes[4]
     xml = m.parts["word/footnotes.xml"].decode()
     assert 'w:type="separator" w:id="-1"' in xml
     assert 'w:type="continuationSeparator" w:id="0"' in xml
@@ -74,7 +75,7 @@ def test_plan_review_of_the_worked_example(worked: dict[str, Memo]) -> None:
     assert [r[1] for r in signatures] == ["张立", "王芳", "李强", "赵敏", "陈刚"]
     assert "专家组组长（签字）：＿＿＿＿＿＿＿＿" in m.paragraphs
     assert any(
-        text.startswith("ASM-01 专家组评价方案环节得分") and "E2=91" in text for text in m.footnotes.values()
+        text.startswith("ASM-01 专家组评价方案环节得分") and "E2 王芳：91分" in text for text in m.footnotes.values()
     )
 
 
@@ -107,7 +108,10 @@ def test_fee_sheet_of_the_worked_example(worked: dict[str, Memo]) -> None:
     notes = m.footnotes.values()
     for rule in ("ASM-01", "ASM-02", "ASM-03", "FEE-01", "FEE-02", "FEE-03", "FEE-04"):
         assert any(text.startswith(rule) for text in notes), rule
-    assert any("party_weights.expert_panel=0.5" in text for text in notes)
+    assert any("三方权重：专家组50%、财政所30%、项目单位20%" in text for text in notes)
+    assert any("节点权重：评价方案40%、报告初稿60%" in text for text in notes)
+    assert any("逾期扣款：1,600.00元" in text for text in notes)
+    assert not any(re.search(r"[a-z_]+=", text) for text in notes)
 
 
 def test_weights_come_from_the_trace_not_the_template() -> None:

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from engine.memos.kinds.base import MemoKind, Refusal
 from engine.memos.marks import clean
-from engine.memos.source import facts_text, number
+from engine.memos.source import number
+from rules.messages import message
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -63,6 +64,10 @@ def _members(src: Source, panel: Mapping[str, Any], scores: Mapping[str, Any]) -
     ]
 
 
+def _points(score: str | None, not_scored: str) -> str:
+    return not_scored if score is None else message("fact.unit.points", value=score)
+
+
 def _build(src: Source, node: str) -> dict[str, Any]:
     panel = src.case["panel"]
     deliverable = src.case[node]
@@ -78,7 +83,10 @@ def _build(src: Source, node: str) -> dict[str, Any]:
             party=src.label("party", _PANEL),
             node=src.label("node", node),
             cite=str(asm01["cite"]),
-            facts=facts_text({m["id"]: m["score"] or not_scored for m in members}),
+            facts=message("fact.separator").join(
+                message("memo.member_score", id=m["id"], name=m["name"], score=_points(m["score"], not_scored))
+                for m in members
+            ),
         )
     )
     return {
