@@ -35,6 +35,15 @@ WORDING_BLANKS: dict[str, frozenset[str]] = {
     "tie_ongoing": frozenset({"org", "relation"}),
     "conflict_without_tie": frozenset(),
     "not_scored": frozenset(),
+    "recusal_ongoing": frozenset({"org", "relation"}),
+    "recusal_recent": frozenset({"org", "relation", "until", "years"}),
+    "recusal_past": frozenset({"org", "relation", "until", "years"}),
+    "tie_elsewhere": frozenset({"org", "relation", "period"}),
+    "tie_not_recused": frozenset({"org", "relation", "period"}),
+    "no_ties": frozenset(),
+    "tie_separator": frozenset(),
+    "until_now": frozenset(),
+    "until_date": frozenset({"year", "month", "day"}),
 }
 """Each phrase of ``wording`` and the blanks the memo code fills in it."""
 
@@ -66,6 +75,15 @@ class _Wording(_Strict):
     tie_ongoing: str
     conflict_without_tie: str
     not_scored: str
+    recusal_ongoing: str
+    recusal_recent: str
+    recusal_past: str
+    tie_elsewhere: str
+    tie_not_recused: str
+    no_ties: str
+    tie_separator: str
+    until_now: str
+    until_date: str
 
 
 class _MemosFile(_Strict):

@@ -96,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
         name=settings.office_name,
         number_prefix=settings.document_number_prefix,
         district_bureau=settings.district_bureau,
+        red_header=settings.red_header,
+        red_header_text=settings.red_header_text,
     )
     try:
         memo = render_memo(

@@ -94,6 +94,8 @@ async def get_office(settings: Annotated[Settings, Depends(get_settings_dep)]) -
         name=settings.office_name,
         number_prefix=settings.document_number_prefix,
         district_bureau=settings.district_bureau,
+        red_header=settings.red_header,
+        red_header_text=settings.red_header_text,
     )
 
 

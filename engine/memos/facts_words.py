@@ -60,7 +60,7 @@ class FactWords:
             self.vocabulary.label(code_list, part) for code_list, part in zip(fact.keys, parts, strict=True)
         )
 
-    def value(self, fact: ShownFact | None, value: Any) -> str:
+    def value(self, fact: ShownFact | None, value: Any) -> str:  # noqa: PLR0911 - one answer per shape
         """One fact's value: codes by their labels, numbers with their unit, lists and mappings joined."""
         codes = fact.codes if fact else None
         unit = fact.unit if fact else None

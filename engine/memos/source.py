@@ -51,7 +51,8 @@ class Source:
         self.facts = FactWords(rulebook.facts, rulebook.vocabulary)
         self.wording = memo_data()
         # Titles and severities come from the catalogue of the decision's own rule version.
-        rules = rulebook.at(str(decision["rule_version"])).rules
+        self.ruleset = rulebook.at(str(decision["rule_version"]))
+        rules = self.ruleset.rules
         self.titles = {r.id: r.title for r in rules}
         self.warn_rules = frozenset(r.id for r in rules if r.severity == "WARN")
 
