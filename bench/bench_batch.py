@@ -7,6 +7,10 @@ plain-Python floor (``python -m engine.testing.oracle``: no validation, no trace
 ``--memory`` it also runs 10x the cases and prints both peaks, to show that memory stays flat.
 
 Run: ``.venv/bin/python -m bench.bench_batch [--cases 10000] [--jobs auto,1,2] [--memory]``
+
+``--against TREE`` compares with another checkout instead (e.g. ``git archive <commit> | tar -x -C TREE``):
+both trees decide the same file with this interpreter, alternately, ``--rounds`` times per ``--jobs``
+value, and the medians and their ratio are printed.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,6 +86,32 @@ def run_batch(path: Path, jobs: str = "1", command: list[str] | None = None) -> 
     return seconds, lines, peak
 
 
+def _tree_command(tree: Path, jobs: str) -> list[str]:
+    """``kaoping evaluate --jsonl`` of the checkout at ``tree`` (its own code first on sys.path)."""
+    code = f"import sys; sys.path.insert(0, {str(tree)!r}); from api.cli import main; sys.exit(main())"
+    return [sys.executable, "-c", code, "evaluate", "--jsonl", "--jobs", jobs]
+
+
+def compare(path: Path, cases: int, against: Path, jobs_list: list[str], rounds: int) -> int:
+    """Each --jobs value: the other tree and this one, alternately, ``rounds`` times; medians and ratio."""
+    trees = {"before": against.resolve(), "after": ROOT}
+    for jobs in jobs_list:
+        rates: dict[str, list[float]] = {name: [] for name in trees}
+        for _ in range(rounds):
+            for name, tree in trees.items():
+                seconds, lines, _ = run_batch(path, command=_tree_command(tree, jobs))
+                if lines != cases:
+                    print(f"MISMATCH ({name}): {lines} output lines for {cases} cases")
+                    return 1
+                rates[name].append(cases / seconds)
+        medians = {name: statistics.median(values) for name, values in rates.items()}
+        for name, values in rates.items():
+            shown = ", ".join(f"{v:,.0f}" for v in values)
+            print(f"--jobs {jobs}, {name} ({trees[name]}): median {medians[name]:,.0f} cases/s ({shown})")
+        print(f"--jobs {jobs}: after / before = {medians['after'] / medians['before']:.3f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
@@ -88,11 +119,17 @@ def main() -> int:
         "--jobs", default="auto,1,2", help="comma-separated --jobs values to run (default auto,1,2)"
     )
     parser.add_argument("--memory", action="store_true", help="also run 10x the cases and compare peak RSS")
+    parser.add_argument("--against", type=Path, help="another checkout to compare with (same interpreter)")
+    parser.add_argument("--rounds", type=int, default=5, help="with --against: runs per tree (default 5)")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} (1 min); {os.cpu_count()} CPU(s)")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(os.environ.get("KAOPING_BENCH_DIR", tmp))
         path = _write(args.cases, folder)
+        if args.against is not None:
+            code = compare(path, args.cases, args.against, args.jobs.split(","), args.rounds)
+            print(f"load average after: {os.getloadavg()[0]:.2f}")
+            return code
         seconds, lines, _ = run_batch(path, command=[sys.executable, "-m", "engine.testing.oracle"])
         print(f"plain-Python floor, end to end: {seconds:.2f} s, {args.cases / seconds:,.0f} cases/s")
         for jobs in args.jobs.split(","):
