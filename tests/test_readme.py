@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.system import need
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 
@@ -38,8 +40,7 @@ def test_the_tour_runs_as_written(tmp_path: Path) -> None:
 
     The one change: the port, 8000 in the README, is a free one here (other test runs may hold 8000).
     """
-    if shutil.which("curl") is None:
-        pytest.skip("the tour calls curl")
+    need("curl", "the README's tour, which calls the API with curl")
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     (tmp_path / ".venv").symlink_to(Path(sys.prefix))
     script = tour().replace("8000", str(_free_port()))
