@@ -1,19 +1,38 @@
-"""Errors of the case store and the API's rules, each with the HTTP status it maps to (in one handler)."""
+"""Errors of the case store and the API's rules, each with the HTTP status it maps to (in one handler).
+
+An error carries a message id of ``rules/messages.yaml`` and its values; the handler words it in the
+caller's language (:meth:`ApiError.text`). A text that is no message id is shown as it is.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from engine.errors import KaopingError
+from rules.messages import Lang, catalogue, message
 
 
 class ApiError(KaopingError):
-    """An error with a status code and a one-sentence ``detail``."""
+    """An error with a status code and a one-sentence ``detail`` (a message id and its values)."""
 
     status_code = 400
 
-    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
-        self.detail = detail
+    def __init__(self, key: str, /, *, headers: dict[str, str] | None = None, **values: Any) -> None:
+        self.key = key
+        self.values = values
         self.headers = headers
-        super().__init__(detail)
+        super().__init__(self.text("zh"))
+
+    def text(self, lang: Lang) -> str:
+        """The sentence in ``lang``."""
+        if self.key not in catalogue():
+            return self.key
+        return message(self.key, lang, **self.values)
+
+    @property
+    def detail(self) -> str:
+        """The sentence in Chinese."""
+        return self.text("zh")
 
 
 class NotAuthenticatedError(ApiError):

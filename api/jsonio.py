@@ -1,7 +1,8 @@
 """JSON reading and writing for the edges and the store: exact decimals in, stable bytes out.
 
-One library, msgspec, reads and writes. The standard library is kept for one thing: reading what msgspec
-refuses, so that those inputs keep their values and the error messages stay Python's (see :func:`loads`).
+One library, msgspec, reads and writes. The standard library is kept for two things: reading what msgspec
+refuses (so that those inputs keep their values and their error positions), and finding repeated keys,
+which msgspec (like every fast reader) resolves silently by keeping the last (see :func:`loads`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,14 @@ from typing import Any
 
 import msgspec
 
+from engine.problems import entry
+from rules.messages import Lang
+
+__all__ = ["MAX_DEPTH", "DuplicateKeyError", "JsonError", "canonical", "dumps", "encode", "loads"]
+
+MAX_DEPTH = 32
+"""Deepest nesting of objects and arrays accepted in a request body (a case is about 6 deep)."""
+
 # msgspec hands each JSON number with a fraction or exponent to float_hook as its text, so Decimal
 # gets exactly what the client wrote; NaN and Infinity are not JSON, so it refuses them.
 _DECODER = msgspec.json.Decoder(float_hook=Decimal)
@@ -19,8 +28,106 @@ _ENCODER = msgspec.json.Encoder()
 _CANONICAL = msgspec.json.Encoder(order="sorted")
 
 
+class JsonError(ValueError):
+    """Input that is not JSON kaoping accepts; :meth:`errors` gives the contract's error entries."""
+
+    def __init__(self, detail: str, reason: str | None = None, **ctx: Any) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.ctx = ctx
+
+    def errors(self, lang: Lang = "zh") -> list[dict[str, Any]]:
+        """One ``json_invalid`` entry at the root, worded in ``lang``."""
+        ctx = dict(self.ctx)
+        if self.reason:
+            ctx["reason"] = self.reason
+        return [entry([], "json_invalid", lang, **ctx)]
+
+
+class DuplicateKeyError(JsonError):
+    """An object names a key twice: one ``duplicate_key`` entry per repeated key, at its path."""
+
+    def __init__(self, paths: list[list[str | int]]) -> None:
+        self.paths = paths
+        where = ", ".join(".".join(str(p) for p in path) for path in paths)
+        super().__init__(f"repeated key: {where}", "duplicate")
+
+    def errors(self, lang: Lang = "zh") -> list[dict[str, Any]]:
+        """One entry per repeated key, ``loc`` its path."""
+        return [entry(path, "duplicate_key", lang) for path in self.paths]
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number kaoping accepts")
+    raise JsonError(f"{name} is not a number kaoping accepts", "constant")
+
+
+class _Repeated(dict[str, Any]):
+    """An object that named some keys more than once (only built on the slow path)."""
+
+    repeated: list[str]
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) == len(pairs):
+        return out
+    seen: set[str] = set()
+    flagged = _Repeated(out)
+    flagged.repeated = []
+    for key, _ in pairs:
+        if key in seen and key not in flagged.repeated:
+            flagged.repeated.append(key)
+        seen.add(key)
+    return flagged
+
+
+def _repeated_paths(value: Any) -> list[list[str | int]]:
+    """Where the repeated keys are, in document order (iterative: any depth)."""
+    found: list[list[str | int]] = []
+    stack: list[tuple[list[str | int], Any]] = [([], value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            found += [[*path, key] for key in getattr(node, "repeated", ())]
+            stack += [([*path, k], v) for k, v in reversed(node.items())]
+        elif isinstance(node, list):
+            stack += [([*path, i], v) for i, v in reversed(list(enumerate(node)))]
+    return found
+
+
+def _stdlib(text: str | bytes) -> Any:
+    """The standard library's reading, with repeated keys found and bad JSON as :class:`JsonError`."""
+    try:
+        value = json.loads(
+            text, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=_pairs
+        )
+    except json.JSONDecodeError as exc:
+        if not text.strip():
+            raise JsonError(str(exc), "empty") from None
+        raise JsonError(str(exc), line=exc.lineno, column=exc.colno) from None
+    except UnicodeDecodeError as exc:
+        raise JsonError(str(exc), "encoding") from None
+    except RecursionError:
+        raise JsonError(f"nested deeper than {MAX_DEPTH} levels", "depth", limit=MAX_DEPTH) from None
+    paths = _repeated_paths(value)
+    if paths:
+        raise DuplicateKeyError(paths)
+    return value
+
+
+def _may_repeat_keys(text: str | bytes, value: Any) -> bool:
+    r"""Whether the text may name a key twice in one object (cheap; exact when it answers no).
+
+    Each member of an object is written with one colon, and colons inside strings are written again
+    when the value is encoded, so a text whose objects name no key twice has exactly as many colons as
+    its value re-encoded; a repeated key, dropped by the reader, leaves the text with more. Only a colon
+    written as an escape (``\\u003a``) could hide one: such a text is always checked.
+    """
+    if not isinstance(value, (dict, list)):
+        return False
+    if isinstance(text, str):
+        return text.count(":") != _ENCODER.encode(value).count(b":") or "\\u003" in text
+    return text.count(b":") != _ENCODER.encode(value).count(b":") or b"\\u003" in text
 
 
 def loads(text: str | bytes) -> Any:
@@ -28,13 +135,21 @@ def loads(text: str | bytes) -> Any:
 
     msgspec reads well-formed UTF-8 JSON (about twice as fast); anything it refuses is read again by
     the standard library, which gives the same values for everything msgspec accepts and keeps what
-    only it accepts (a UTF-8 byte-order mark, UTF-16 or UTF-32 bytes, lone surrogate escapes) and its
-    error messages.
+    only it accepts (a UTF-8 byte-order mark, UTF-16 or UTF-32 bytes, lone surrogate escapes). An
+    object that names a key twice is refused (:class:`DuplicateKeyError`, naming each key's path).
+
+    Raises:
+        JsonError: bad JSON, a repeated key, NaN or an infinity, or nesting too deep to read.
     """
     try:
-        return _DECODER.decode(text)
+        value = _DECODER.decode(text)
     except (msgspec.DecodeError, UnicodeDecodeError):
-        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+        return _stdlib(text)
+    except RecursionError:
+        raise JsonError(f"nested deeper than {MAX_DEPTH} levels", "depth", limit=MAX_DEPTH) from None
+    if _may_repeat_keys(text, value):
+        _stdlib(text)
+    return value
 
 
 def encode(value: Any) -> bytes:

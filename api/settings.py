@@ -41,6 +41,12 @@ class Settings(BaseSettings):
         default="七财评", description="prefix of memo numbers: 七财评〔2024〕7号"
     )
     district_bureau: str = Field(default="闵行区财政局", description="addressee of referral letters")
+    red_header: bool = Field(
+        default=False, description="print the red issuing-office header (红头, GB/T 9704) on memos"
+    )
+    red_header_text: str = Field(
+        default="", description="the red header's words, e.g. 七宝镇财政所文件 (default: office_name)"
+    )
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="largest request body the API accepts (and template file)"
     )

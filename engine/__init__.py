@@ -3,6 +3,7 @@
 from engine.check import RulesReport, check_rules
 from engine.errors import CaseError, EngineError, KaopingError, RulebookError
 from engine.evaluate import Evaluator, evaluate, start
+from engine.identifiers import identifier_problem
 
 __all__ = [
     "CaseError",
@@ -13,5 +14,6 @@ __all__ = [
     "RulesReport",
     "check_rules",
     "evaluate",
+    "identifier_problem",
     "start",
 ]

@@ -7,24 +7,27 @@ judged by value (``"88.00"`` is a score of 88). Dates are strict ISO ``YYYY-MM-D
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     PlainSerializer,
     PlainValidator,
-    StringConstraints,
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
 from engine.money import MAX_AMOUNT
 
-_DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CASE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Whole-string patterns (fullmatch), ASCII digits only: Python's \d would take Arabic-Indic or other
+# digits, and its $ a trailing line feed. A sign is refused here: a score or an amount is never negative
+# below zero, so "-5" fails its range, and "+88" or "-0" are normalised (engine/normalise.py) to "88", "0".
+_DECIMAL_TEXT = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CASE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 # Valid texts already read, per type: scores, weights and dates repeat across cases (a score on a 0-100
 # scale with at most two decimals has 10,001 values), and Decimal and date objects are immutable, so a
@@ -39,15 +42,27 @@ def _remember(known: dict[str, Any], text: str, value: Any) -> None:
     known[text] = value
 
 
+@dataclass(frozen=True)
+class NormalForm:
+    """Marks a field type with how :mod:`engine.normalise` writes a value of it in normal form.
+
+    ``number``: full-width digits and points, spaces, a ``+`` and ``-0``; ``money``: also thousands
+    separators; ``date``: ``2024/03/15`` and ``2024年3月15日``; ``id``: spaces and full-width letters;
+    ``credit_code``: also upper case. pydantic ignores the mark.
+    """
+
+    kind: Literal["number", "money", "date", "id", "credit_code"]
+
+
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
-def _to_decimal(value: Any) -> Decimal:  # noqa: C901 - one branch per JSON type, common first
+def _to_decimal(value: Any) -> Decimal:  # noqa: C901, PLR0912 - one branch per JSON type, common first
     """Accept a JSON number or a plain decimal string; refuse NaN, infinities, booleans and the rest."""
     kind = type(value)
     if kind is str:  # the common case first: the contract's examples write numbers as strings
-        if _DECIMAL_TEXT.match(value) is None:
+        if _DECIMAL_TEXT.fullmatch(value) is None or (value[0] == "-" and not value.strip("-0.")):
             raise PydanticCustomError("decimal_parsing", "must be a decimal number such as 88 or 88.5")
         return Decimal(value)
     if kind is int:
@@ -62,7 +77,7 @@ def _to_decimal(value: Any) -> Decimal:  # noqa: C901 - one branch per JSON type
         # repr() is the shortest text that reads back as this float: what the client wrote.
         result = Decimal(repr(value))
     elif isinstance(value, str):
-        if not _DECIMAL_TEXT.match(value):
+        if not _DECIMAL_TEXT.fullmatch(value):
             raise PydanticCustomError("decimal_parsing", "must be a decimal number such as 88 or 88.5")
         try:
             result = Decimal(value)
@@ -72,6 +87,8 @@ def _to_decimal(value: Any) -> Decimal:  # noqa: C901 - one branch per JSON type
         raise PydanticCustomError("decimal_type", "must be a number or a decimal string")
     if not result.is_finite():
         raise PydanticCustomError("finite_number", "must be a finite number (no NaN or infinity)")
+    if result.is_signed() and result.is_zero():  # -0: engine/normalise.py writes it 0
+        raise PydanticCustomError("decimal_parsing", "must be a decimal number such as 88 or 88.5")
     return result
 
 
@@ -85,7 +102,7 @@ def _iso_date(value: Any) -> date:
             return known
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise PydanticCustomError("date_format", "must be a date written YYYY-MM-DD")
     try:
         day = date.fromisoformat(value)
@@ -96,7 +113,7 @@ def _iso_date(value: Any) -> date:
 
 
 def _case_id(value: str) -> str:
-    if not _CASE_ID.match(value):
+    if not _CASE_ID.fullmatch(value):
         raise PydanticCustomError("case_id", "must be 1-64 ASCII letters, digits, '-', '_' or '.'")
     return value
 
@@ -153,7 +170,7 @@ def _number(*, places: int, low: Decimal, high: Decimal | None, low_inclusive: b
     """
     quantum = Decimal(1).scaleb(-places)
     known: dict[str, Decimal] = {}
-    precise_text = re.compile(rf"^[+-]?(\d+(\.\d{{0,{places}}}0*)?|\.\d{{1,{places}}}0*)$")
+    precise_text = re.compile(rf"([0-9]+(\.[0-9]{{0,{places}}}0*)?|\.[0-9]{{1,{places}}}0*)")
     in_range = _range(low, high, low_inclusive=low_inclusive)
 
     def too_precise() -> PydanticCustomError:
@@ -166,7 +183,7 @@ def _number(*, places: int, low: Decimal, high: Decimal | None, low_inclusive: b
             number = known.get(value)
             if number is not None:
                 return number
-            if precise_text.match(value) is not None:
+            if precise_text.fullmatch(value) is not None:
                 number = Decimal(value)
                 in_range(number)
                 _remember(known, value, number)
@@ -195,9 +212,9 @@ def _number_schema(places: int, low: int, high: float | None, *, exclusive: bool
         "anyOf": [
             # No multipleOf: binary floats cannot state "at most N decimals" reliably; the text says it.
             {"type": "number", **bound},
-            {"type": "string", "pattern": r"^[+-]?(\d+(\.\d*)?|\.\d+)$"},
+            {"type": "string", "pattern": r"^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"},
         ],
-        "description": f"a JSON number or a decimal string, at most {places} decimals",
+        "x-decimal-places": places,
     }
 
 
@@ -209,6 +226,7 @@ Money = Annotated[
     PlainValidator(_number(places=2, low=Decimal(0), high=MAX_AMOUNT, low_inclusive=False)),
     _DECIMAL_OUT,
     WithJsonSchema(_number_schema(2, 0, int(MAX_AMOUNT * 100) / 100, exclusive=True)),  # JSON Schema number
+    NormalForm("money"),
 ]
 PARTY_SCORE_PLACES = 1
 """Decimals a party score may have (contract: party scores 0-100 with at most one decimal)."""
@@ -221,29 +239,31 @@ PartyScore = Annotated[
     ),
     _DECIMAL_OUT,
     WithJsonSchema(_number_schema(PARTY_SCORE_PLACES, 0, int(PARTY_SCORE_MAX), exclusive=False)),
+    NormalForm("number"),
 ]
 IndicatorNumber = Annotated[
     Decimal,
     PlainValidator(_number(places=2, low=Decimal(0), high=Decimal(100), low_inclusive=True)),
     _DECIMAL_OUT,
     WithJsonSchema(_number_schema(2, 0, 100, exclusive=False)),
+    NormalForm("number"),
 ]
 IsoDate = Annotated[
     date,
     PlainValidator(_iso_date),
     PlainSerializer(date.isoformat, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}),
+    NormalForm("date"),
 ]
-# The pattern refuses control characters other than tab, line feed and carriage return; pydantic-core
-# checks it in Rust, and engine/validate.py words its error as `control_character`.
-NO_CONTROL_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_CONTROL_PATTERN)]
-Text = Annotated[str, StringConstraints(max_length=2000, pattern=NO_CONTROL_PATTERN)]
 CaseId = Annotated[
-    str, AfterValidator(_case_id), WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z0-9._-]{1,64}$"})
+    str,
+    AfterValidator(_case_id),
+    WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z0-9._-]{1,64}$"}),
+    NormalForm("id"),
 ]
 CreditCode = Annotated[
     str,
     AfterValidator(_credit_code),
     WithJsonSchema({"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"}),
+    NormalForm("credit_code"),
 ]

@@ -13,6 +13,7 @@ from pathlib import Path
 from engine.facts import problems as derivation_problems
 from rules import Rulebook, rules_dir
 from rules.errors import RulebookError
+from rules.messages import Text
 from rules.rulesets import CompiledRuleset, compile_ruleset, reader_problems
 
 
@@ -20,7 +21,7 @@ from rules.rulesets import CompiledRuleset, compile_ruleset, reader_problems
 class RulesReport:
     """One line per version that compiled, and every slip found."""
 
-    lines: list[str] = field(default_factory=list)
+    lines: list[Text] = field(default_factory=list)
     problems: list[RulebookError] = field(default_factory=list)
 
     @property
@@ -44,10 +45,15 @@ def check_rules(root: Path | None = None) -> RulesReport:
             report.problems.append(exc)
             continue
         compiled.append(ruleset)
-        report.lines.append(
-            f"{rs.version}: {len(rs.rules)} rules, {len(ruleset.definition)} engine rules, "
-            f"in force {rs.valid_from}..{rs.valid_to or 'open'}, hash {rs.content_hash[:12]}"
-        )
+        values = {
+            "version": rs.version,
+            "rules": len(rs.rules),
+            "engine_rules": len(ruleset.definition),
+            "valid_from": rs.valid_from,
+            "valid_to": rs.valid_to or Text("rules.open_end", {}),
+            "hash": rs.content_hash[:12],
+        }
+        report.lines.append(Text("rules.check_line", values))
     if len(compiled) == len(rulebook.versions):
         report.problems.extend(reader_problems(compiled, rulebook.facts))
     report.problems.extend(derivation_problems(rulebook.facts))

@@ -17,6 +17,7 @@ from engine.errors import CaseError, EngineError
 from engine.facts import Facts, derive, problems
 from engine.models import Case
 from engine.money import amount_in_words, quantize, to_fen
+from engine.problems import entry
 from engine.trace import TraceWriter
 from engine.validate import parse_case
 from rules import Rulebook, RuleSet, load_rulebook, rules_dir, use_rules_dir
@@ -50,13 +51,7 @@ class Evaluator:
         if rs is None:
             first = self.rulebook.versions[0].version
             raise CaseError(
-                [
-                    {
-                        "loc": ["commission", "commissioned_on"],
-                        "msg": f"commissions before {first} are out of scope (no rule version in force)",
-                        "type": "out_of_scope",
-                    }
-                ],
+                [entry(["commission", "commissioned_on"], "out_of_scope", first=first)],
                 case.case_id,
             )
         return rs

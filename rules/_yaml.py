@@ -10,8 +10,12 @@ from pydantic import ValidationError
 
 from rules.errors import RulebookError
 
+# libyaml's parser when PyYAML was built with it (about four times as fast: every process reads the rule
+# data, the vocabulary and the messages once at start-up); the constructors and resolvers stay Python's.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _StrictLoader(yaml.SafeLoader):
+
+class _StrictLoader(_SafeLoader):  # type: ignore[valid-type, misc]
     """SafeLoader that refuses duplicate mapping keys and never turns text into dates."""
 
 

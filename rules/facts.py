@@ -44,12 +44,17 @@ class EngineFact:
 
 @dataclass(frozen=True)
 class ShownFact:
-    """A value of a trace entry's ``facts`` (or a decided value, with ``shown_by`` empty)."""
+    """A value of a trace entry's ``facts`` (or a decided value, with ``shown_by`` empty).
+
+    ``unit`` and ``keys`` say how a memo's footnote writes it (rules/schema.py ``ShownFactEntry``).
+    """
 
     name: str
     label: str
     codes: str | None
     shown_by: tuple[str, ...]
+    unit: str | None = None
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,11 @@ def load_facts(path: Path, rule_ids: set[str], code_lists: set[str]) -> FactBook
     shown: dict[str, ShownFact] = {}
     for name, s in data.shown.items():
         checked("shown", name, s.codes, s.shown_by)
-        shown[name] = ShownFact(name, s.label, s.codes, tuple(s.shown_by))
+        for key_list in s.keys:
+            checked("shown", name, key_list, [])
+        shown[name] = ShownFact(name, s.label, s.codes, tuple(s.shown_by), s.unit, tuple(s.keys))
     decided: dict[str, ShownFact] = {}
     for name, d in data.decided.items():
         checked("decided", name, d.codes, [])
-        decided[name] = ShownFact(name, d.label, d.codes, ())
+        decided[name] = ShownFact(name, d.label, d.codes, (), d.unit)
     return FactBook(path, engine, shown, decided)

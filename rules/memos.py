@@ -38,6 +38,15 @@ WORDING_BLANKS: dict[str, frozenset[str]] = {
     "file_location": frozenset({"node", "places"}),
     "file_place_cells": frozenset({"table", "rows", "header"}),
     "file_place_paragraph": frozenset({"paragraph", "text"}),
+    "recusal_ongoing": frozenset({"org", "relation"}),
+    "recusal_recent": frozenset({"org", "relation", "until", "years"}),
+    "recusal_past": frozenset({"org", "relation", "until", "years"}),
+    "tie_elsewhere": frozenset({"org", "relation", "period"}),
+    "tie_not_recused": frozenset({"org", "relation", "period"}),
+    "no_ties": frozenset(),
+    "tie_separator": frozenset(),
+    "until_now": frozenset(),
+    "until_date": frozenset({"year", "month", "day"}),
 }
 """Each phrase of ``wording`` and the blanks the memo code fills in it."""
 
@@ -72,6 +81,15 @@ class _Wording(_Strict):
     file_location: str
     file_place_cells: str
     file_place_paragraph: str
+    recusal_ongoing: str
+    recusal_recent: str
+    recusal_past: str
+    tie_elsewhere: str
+    tie_not_recused: str
+    no_ties: str
+    tie_separator: str
+    until_now: str
+    until_date: str
 
 
 class _MemosFile(_Strict):

@@ -8,9 +8,10 @@ name the same ``{blanks}``; the loader refuses the rest, naming the file and the
 from __future__ import annotations
 
 import string
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from rules._yaml import read_yaml
 from rules.errors import RulebookError
@@ -50,12 +51,60 @@ def catalogue(path: Path = MESSAGES_PATH) -> dict[str, dict[str, str]]:
     return _load(path)
 
 
+@runtime_checkable
+class Localised(Protocol):
+    """A value that reads differently per language (a code's label, another message, an error)."""
+
+    def text(self, lang: Lang) -> str:
+        """The value in ``lang``."""
+        ...  # pragma: no cover - a protocol
+
+
+@dataclass(frozen=True)
+class Term:
+    """A code of a vocabulary list, filled into a message as its label in the message's language."""
+
+    code_list: str
+    code: str
+
+    def text(self, lang: Lang) -> str:
+        """The code's label in ``lang`` (the code itself where the list lacks it)."""
+        from rules import load_rulebook  # noqa: PLC0415 - messages load before the rulebook
+
+        return load_rulebook().vocabulary.label(self.code_list, self.code, lang)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message as a value: its id and values, worded when the language is known."""
+
+    key: str
+    values: dict[str, Any]
+
+    def text(self, lang: Lang) -> str:
+        """The message in ``lang``."""
+        return message(self.key, lang, **self.values)
+
+
+_PLAIN = frozenset({str, int, float})
+
+
+def _in(value: Any, lang: Lang) -> Any:
+    """A :class:`Localised` value in ``lang``; any other value as it is."""
+    text = getattr(value, "text", None)
+    return text(lang) if callable(text) else value
+
+
 def message(key: str, lang: Lang = "zh", /, **values: Any) -> str:
-    """The text of one message in a language, its blanks filled.
+    """The text of one message in a language, its blanks filled (a :class:`Localised` value in ``lang``).
 
     Raises:
         KeyError: no message has that id (a bug, never a user's doing).
     """
     entry = catalogue()[key]
     text = entry[lang] if lang in entry else entry["zh"]
-    return text.format_map(values) if values else text
+    if not values:
+        return text
+    # Duck-typed rather than isinstance(v, Localised): a runtime protocol check costs microseconds a value.
+    filled = {k: (v if type(v) in _PLAIN else _in(v, lang)) for k, v in values.items()}
+    return text.format_map(filled)

@@ -159,11 +159,21 @@ class EngineFactEntry(_Strict):
     read_by: list[str] = Field(min_length=1)
 
 
+ShownUnit = Literal["share", "yuan", "points", "working_day", "people"]
+
+
 class ShownFactEntry(_Strict):
-    """A value a trace entry shows (its ``facts``) and its wording may name."""
+    """A value a trace entry shows (its ``facts``) and its wording may name.
+
+    ``unit``: how a memo's footnote writes a number (``share`` 0.4 → 40%, ``yuan``, ``points`` 分,
+    ``working_day``, ``people`` 人); ``keys``: the code lists of a mapping's keys (``node_scores`` keys
+    ``plan.expert_panel`` are [node, party]), labelled in footnotes.
+    """
 
     label: str = Field(min_length=1)
     codes: str | None = None
+    unit: ShownUnit | None = None
+    keys: list[str] = []
     shown_by: list[str] = Field(min_length=1)
 
 
@@ -172,6 +182,7 @@ class DecidedEntry(_Strict):
 
     label: str = Field(min_length=1)
     codes: str | None = None
+    unit: ShownUnit | None = None
 
 
 class FactsFile(_Strict):

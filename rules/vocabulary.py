@@ -104,6 +104,7 @@ class VocabularyFile(_Strict):
 
     code_lists: dict[str, CodeList] = Field(min_length=1)
     fields: dict[str, FieldEntry] = Field(min_length=1)
+    api_fields: dict[str, FieldEntry] = {}
     deliverable_headers: DeliverableHeaders = DeliverableHeaders()
     deliverable_words: DeliverableWords = DeliverableWords()
 
@@ -142,9 +143,12 @@ class Vocabulary:
                         )
                     words[key] = code
             self._lookup[name] = words
-        for field, field_entry in data.fields.items():
-            if field_entry.codes is not None and field_entry.codes not in data.code_lists:
-                raise RulebookError(str(path), f"fields.{field}.codes", f"no code list {field_entry.codes}")
+        for section, entries in (("fields", data.fields), ("api_fields", data.api_fields)):
+            for field, field_entry in entries.items():
+                if field_entry.codes is not None and field_entry.codes not in data.code_lists:
+                    raise RulebookError(
+                        str(path), f"{section}.{field}.codes", f"no code list {field_entry.codes}"
+                    )
         self._sections = {name: self._heading_lookup(name) for name in data.code_lists}
         self._headers = {node: self._header_lookup(node) for node in ("plan", "draft")}
 
@@ -260,6 +264,14 @@ class Vocabulary:
     def field_paths(self) -> Mapping[str, FieldEntry]:
         """Every labelled field by its dotted path."""
         return self.data.fields
+
+    @property
+    def api_fields(self) -> Mapping[str, FieldEntry]:
+        """The labels of the API's own fields and parameters.
+
+        Keys: ``<Schema>.<property>``, ``*.<property>`` (any schema), ``param.<name>``.
+        """
+        return self.data.api_fields
 
     def _name(self, code_list: str) -> str:
         if code_list not in self.data.code_lists:

@@ -55,6 +55,10 @@ H2 = "楷体_GB2312"
 PAGE = "宋体"
 LINE = 579  # exact line pitch in twentieths of a point: 28.95 pt, 22 lines in the 225 mm text block
 TEXT_WIDTH_MM = 210 - 28 - 26
+RED = "FF0000"
+RED_HEAD_HALF_POINTS = 60  # 30 pt: large and centred, within one line of the text block
+HEAD_CHAR_MM = 16 * 25.4 / 72  # one CJK character at 三号 (16 pt)
+CELL_MARGINS_MM = 2 * 108 / 1440 * 25.4  # w:tblCellMar left and right, 108 twips each
 FIXED_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
@@ -64,16 +68,24 @@ def _fonts(east_asia: str) -> str:
 
 
 def _para_style(  # noqa: PLR0913 - one argument per style property
-    style_id: str, name: str, font: str, half_points: int, ppr: str = "", *, based: str = ""
+    style_id: str,
+    name: str,
+    font: str,
+    half_points: int,
+    ppr: str = "",
+    *,
+    based: str = "",
+    color: str = "",
 ) -> str:
-    """A paragraph style with its fonts (East Asian included) and size in half-points."""
+    """A paragraph style with its fonts (East Asian included), colour and size in half-points."""
     based_on = f'<w:basedOn w:val="{based}"/>' if based else ""
     custom = int(style_id not in _BUILTIN)
+    colour = f'<w:color w:val="{color}"/>' if color else ""
     size = f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
     return (
         f'<w:style w:type="paragraph" w:customStyle="{custom}" w:styleId="{style_id}">'
         f'<w:name w:val="{name}"/>{based_on}<w:qFormat/>'
-        f"<w:pPr>{ppr}</w:pPr><w:rPr>{_fonts(font)}{size}</w:rPr></w:style>"
+        f"<w:pPr>{ppr}</w:pPr><w:rPr>{_fonts(font)}{colour}{size}</w:rPr></w:style>"
     )
 
 
@@ -127,6 +139,26 @@ STYLES_XML = (
     )
     + _para_style("BodyText", "正文缩进", BODY, 32, f"{_EXACT}{_INDENT2}", based="Normal")
     + _para_style("DocNumber", "发文字号", BODY, 32, f'{_EXACT}<w:jc w:val="center"/>', based="Normal")
+    # The red header (GB/T 9704-2012 §7.2.3, §7.2.6): the issuing office in red 小标宋, and the red
+    # rule under the document number, as wide as the text block.
+    + _para_style(
+        "RedHead",
+        "发文机关标志",
+        TITLE,
+        RED_HEAD_HALF_POINTS,
+        f'<w:keepNext/>{_SINGLE}<w:jc w:val="center"/>',
+        based="Normal",
+        color=RED,
+    )
+    + _para_style(
+        "RedRule",
+        "版头分隔线",
+        BODY,
+        32,
+        f'<w:keepNext/><w:pBdr><w:bottom w:val="single" w:sz="12" w:space="4" w:color="{RED}"/></w:pBdr>'
+        f'{_EXACT}<w:jc w:val="center"/>',
+        based="Normal",
+    )
     + _para_style(
         "Signature",
         "落款",
@@ -135,7 +167,9 @@ STYLES_XML = (
         f'{_EXACT}<w:ind w:rightChars="400" w:right="1280"/><w:jc w:val="right"/>',
         based="Normal",
     )
-    + _para_style("TableText", "表格文字", BODY, 28, f'{_SINGLE}<w:jc w:val="left"/>', based="Normal")
+    + _para_style(
+        "TableText", "表格文字", BODY, 28, f'<w:keepNext/>{_SINGLE}<w:jc w:val="left"/>', based="Normal"
+    )
     + _para_style("TableHead", "表头文字", H1, 28, f'{_SINGLE}<w:jc w:val="center"/>', based="Normal")
     + _para_style(
         "Footer",
@@ -245,6 +279,8 @@ STYLE_NAMES = {
     "Signature": "落款",
     "TableText": "表格文字",
     "TableHead": "表头文字",
+    "RedHead": "发文机关标志",
+    "RedRule": "版头分隔线",
     "Footer": "Footer",
 }
 """Style id → the name python-docx looks styles up by."""
@@ -277,7 +313,7 @@ def _cell_text(cell: object, text: str, style: str) -> None:
         run(p, text, H1 if style == "TableHead" else BODY)
 
 
-def table(  # noqa: PLR0913 - one argument per table property
+def table(  # noqa: PLR0913, C901 - one argument per table property, one check per header
     document: DocumentObject,
     head: Sequence[str],
     widths_mm: Sequence[float],
@@ -293,6 +329,10 @@ def table(  # noqa: PLR0913 - one argument per table property
     what Word reads); the columns in ``centre`` are centred.
     """
     body_rows = ([[loop[0]]] if loop else []) + [list(r) for r in rows] + ([[loop[1]]] if loop else [])
+    for text, width in zip(head, widths_mm, strict=True):
+        needed = _text_mm(text) + CELL_MARGINS_MM
+        if needed > width:
+            raise ValueError(f"the header {text!r} needs {needed:.1f} mm at 三号, its column has {width} mm")
     t: Table = document.add_table(rows=1 + len(body_rows), cols=len(head))
     t.style = document.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -312,7 +352,25 @@ def table(  # noqa: PLR0913 - one argument per table property
         t.columns[i].width = Mm(width)
         for cell in t.columns[i].cells:
             cell.width = Mm(width)
+    _keep_rows(t)
     return t
+
+
+def _text_mm(text: str) -> float:
+    """The width of a header's text at 三号: CJK characters full width, the rest half."""
+    return sum(HEAD_CHAR_MM if ord(ch) > 0x2E7F else HEAD_CHAR_MM / 2 for ch in text)
+
+
+def _keep_rows(t: Table) -> None:
+    """Every row stays whole on one page; the header row repeats on each page the table spans.
+
+    ``w:cantSplit`` on every row, ``w:tblHeader`` on the first.
+    """
+    for index, row in enumerate(t.rows):
+        tr_pr = row._tr.get_or_add_trPr()  # noqa: SLF001 - python-docx has no API for these row properties
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if index == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
 
 
 def _page_number(paragraph: Paragraph) -> None:
@@ -368,12 +426,24 @@ def new_document(title: str) -> DocumentObject:
 
 
 def title_block(document: DocumentObject, *titles: str) -> None:
-    """Title line(s), one blank line, then the document-number line (发文字号)."""
+    """Title line(s), one blank line, then the document-number line (发文字号).
+
+    With the red header (``red_header``) the memo opens GB/T 9704's way instead: the issuing office in
+    red, the document number, a red rule under it, then the title.
+    """
+    para(document, "{%p if red_header %}", "DocNumber")
+    para(document, "{{ red_header_text }}", "RedHead", TITLE)
+    para(document, "", "DocNumber")
+    para(document, "{{ document_number_line }}", "RedRule")
+    para(document, "", "DocNumber")
+    para(document, "{%p endif %}", "DocNumber")
     for text in titles:
         para(document, text, "Title", TITLE)
+    para(document, "{%p if not red_header %}", "DocNumber")
     para(document, "", "DocNumber")
     para(document, "{{ document_number_line }}", "DocNumber")
     para(document, "", "DocNumber")
+    para(document, "{%p endif %}", "DocNumber")
 
 
 def signature(document: DocumentObject, *lines: str) -> None:
@@ -388,7 +458,7 @@ def rule_table(document: DocumentObject, items: str) -> None:
     table(
         document,
         ["序号", "审查事项", "结果", "具体情况"],
-        [12, 52, 20, TEXT_WIDTH_MM - 84],
+        [16, 48, 26, TEXT_WIDTH_MM - 90],
         [
             [
                 "{{ loop.index }}",
@@ -400,6 +470,16 @@ def rule_table(document: DocumentObject, items: str) -> None:
         loop=(f"{{%tr for r in {items} %}}", "{%tr endfor %}"),
         centre=(0, 2),
     )
+
+
+def case_lines(document: DocumentObject) -> None:
+    """The case number and the rule version, each on a line of its own.
+
+    A long case id then never pushes the version's date across a line end (LibreOffice breaks digits
+    inside Chinese text anywhere).
+    """
+    para(document, "案件编号：{{ case_id }}")
+    para(document, "适用规则版本：{{ rule_version }}")
 
 
 def particulars(document: DocumentObject) -> None:
@@ -420,7 +500,7 @@ def eligibility() -> DocumentObject:
     """资格审查意见书 (rulebook §1)."""
     d = new_document("资格审查意见书")
     title_block(d, "第三方评价机构资格审查意见书")
-    para(d, "案件编号：{{ case_id }}（适用规则版本：{{ rule_version }}）")
+    case_lines(d)
     heading1(d, "一、基本情况")
     particulars(d)
     para(
@@ -457,7 +537,7 @@ def review() -> DocumentObject:
     """专家组评审意见, shared by review-plan and review-draft (rulebook §2, §3, §4)."""
     d = new_document("专家组评审意见")
     title_block(d, "专家组评审意见", "（{{ node_title }}）")
-    para(d, "案件编号：{{ case_id }}（适用规则版本：{{ rule_version }}）")
+    case_lines(d)
     heading1(d, "一、基本情况")
     particulars(d)
     para(d, "{{ node_title }}提交期限：{{ deadline|date_zh }}；实际提交日期：{{ submitted_on|date_zh }}。")
@@ -465,15 +545,15 @@ def review() -> DocumentObject:
     para(d, "专家组于{{ panel_formed_on|date_zh }}组建，成员如下：")
     table(
         d,
-        ["序号", "姓名", "来源", "领域专家", "利益关联"],
-        [12, 24, 40, 22, TEXT_WIDTH_MM - 98],
+        ["序号", "姓名", "来源", "领域专家", "利益关联及回避"],
+        [16, 22, 40, 27, TEXT_WIDTH_MM - 105],
         [
             [
                 "{{ m.no }}",
                 "{{ m.name }}",
                 "{{ m.pool }}",
                 "{{ m.domain_expert|yes_no }}",
-                "{% if m.conflicted %}{{ m.conflict }}{% else %}无{% endif %}",
+                "{{ m.recusal }}",
             ]
         ],
         loop=("{%tr for m in members %}", "{%tr endfor %}"),
@@ -535,7 +615,7 @@ def fee() -> DocumentObject:
     """第三方评价机构工作质量考评结果及服务费核定单 (rulebook §4, §5, §6)."""
     d = new_document("服务费核定单")
     title_block(d, "第三方评价机构工作质量考评结果", "及服务费核定单")
-    para(d, "案件编号：{{ case_id }}（适用规则版本：{{ rule_version }}）")
+    case_lines(d)
     heading1(d, "一、基本情况")
     particulars(d)
     heading1(d, "二、三方考评得分")
@@ -547,7 +627,7 @@ def fee() -> DocumentObject:
     table(
         d,
         ["考评方", "评价方案", "报告初稿", "该方得分", "权重"],
-        [44, 26, 26, 32, TEXT_WIDTH_MM - 128],
+        [44, 28, 28, 30, TEXT_WIDTH_MM - 130],
         [
             [
                 "{{ m.party_name }}{% if m.party == 'expert_panel' %}（平均分）{% endif %}",

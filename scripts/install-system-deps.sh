@@ -13,7 +13,7 @@
 # Usage: bash scripts/install-system-deps.sh [--force]
 set -euo pipefail
 
-PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk postgresql wrk)
+PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk postgresql wrk curl)
 
 force=0
 for arg in "$@"; do

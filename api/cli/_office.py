@@ -1,4 +1,7 @@
-"""What the office tools' commands share: the language, the case store, messages, writing a file."""
+"""What the office tools' commands share: the case store, reports on stdout, writing a file, error lines.
+
+Their language is the run's (:mod:`api.cli.language`: ``--lang``, ``KAOPING_LANG``).
+"""
 
 from __future__ import annotations
 
@@ -10,23 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from api import jsonio
-from rules.messages import Lang
+from api.cli.language import lang
 
 if TYPE_CHECKING:
-    import argparse
     from collections.abc import Iterator
 
     from sqlmodel import Session
-
-
-def cli_lang(args: argparse.Namespace) -> Lang:
-    """The language a command speaks: the command line's ``--lang`` where it has one, else Chinese."""
-    return "en" if getattr(args, "lang", None) == "en" else "zh"
-
-
-def say(line: str) -> None:
-    """A message to the person at the terminal (standard error)."""
-    print(f"kaoping: {line}", file=sys.stderr)  # noqa: T201 - the command's messages
 
 
 def show(lines: list[str]) -> None:
@@ -70,10 +62,13 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def error_summary(errors: list[dict[str, Any]]) -> list[str]:
-    """A contract error list as lines: ``loc: msg`` (a sheet's cells say where they are themselves)."""
+    """A contract error list as lines in the run's language: ``loc: msg`` (a file's problems say where)."""
+    from engine.problems import localise  # noqa: PLC0415 - keep `kaoping --help` fast
+
+    worded = errors if lang() == "zh" else localise(errors, lang())
     return [
         error["msg"]
         if error["loc"][:1] == ["file"]
         else f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
-        for error in errors
+        for error in worded
     ]

@@ -9,21 +9,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli.language import say
+from api.cli.language import message_join, os_reason, say, text
+from rules.messages import catalogue
 
 if TYPE_CHECKING:
     import argparse
-
-_EPILOG = """\
-export writes the whole store as JSON Lines (registries, cases, panel members, uploaded templates,
-decisions with their numbers, hashes, document numbers and dates, and the audit log) to FILE or stdout.
-API tokens are NOT exported: after an import, create new ones with `kaoping token create`.
-import reads such a file (FILE, or - for stdin) into a new, EMPTY database, in one transaction; a database
-that holds data is refused (exit 2) and nothing is written. The file is checked whole first: a record that
-does not match its hash or its place in the hash chain refuses it (exit 2), naming the record and line.
-verify checks the hash chain over decisions and audit entries and every decision's case and decision
-against their hashes; it names the first broken link and exits 1, or says the chain is intact (exit 0).
-"""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -32,21 +22,17 @@ def add_parser(subparsers: Any) -> None:
 
     parser = subparsers.add_parser(
         "db",
-        help="database: `db upgrade` migrates, `db current` shows the revision, `db verify` checks the "
-        "records, `db export`/`import`",
-        description="Migrate the case store to the newest schema (idempotent), show where it stands, "
-        "verify its records' hash chain, or export / import it as JSON Lines (tokens are not exported).",
-        epilog=_EPILOG,
+        help=text("cli.db.help"),
+        description=text("cli.db.description"),
+        epilog=text("cli.db.epilog"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("action", choices=("upgrade", "current", "verify", "export", "import"))
-    parser.add_argument("file", nargs="?", help="import: the export to read (- for stdin)")
-    parser.add_argument("-o", "--output", help="export: the file to write (default: stdout)")
+    parser.add_argument(
+        "action", choices=("upgrade", "current", "verify", "export", "import"), help=text("cli.db.action")
+    )
+    parser.add_argument("file", nargs="?", help=text("cli.db.file"))
+    parser.add_argument("-o", "--output", help=text("cli.db.output"))
     parser.set_defaults(func=run)
-
-
-def _say(line: str) -> None:
-    print(f"kaoping: {line}", file=sys.stderr)  # noqa: T201 - the command's messages
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,10 +41,10 @@ def run(args: argparse.Namespace) -> int:
     from api.store import db  # noqa: PLC0415
 
     if args.action == "import" and not args.file:
-        _say("db import needs the FILE to read (- for stdin)")
+        say("cli.db.import_needs_file")
         return 2
     if args.action != "import" and args.file:
-        _say(f"db {args.action} takes no FILE (export writes to -o FILE or stdout)")
+        say("cli.db.takes_no_file", action=args.action)
         return 2
     url = get_settings().effective_database_url
     engine = db.make_engine(url)
@@ -72,12 +58,26 @@ def run(args: argparse.Namespace) -> int:
         revision = db.upgrade(engine) if args.action == "upgrade" else db.current_revision(engine)
     finally:
         engine.dispose()
-    _say(f"{db.describe(url)} is at schema revision {revision or '(none)'}")
+    say("cli.db.revision", database=where(url), revision=revision or text("cli.db.no_revision"))
     return 0
 
 
 def _counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {name}" for name, n in counts.items())
+    names = {name: f"cli.db.table.{name}" for name in counts}
+    return message_join(
+        [
+            text("cli.db.count", name=text(names[name]) if names[name] in catalogue() else name, count=n)
+            for name, n in counts.items()
+        ]
+    )
+
+
+def where(url: str) -> str:
+    """Where the data lives, in the run's language: the SQLite file, or the server URL (no password)."""
+    from api.store import db  # noqa: PLC0415
+
+    path = db.sqlite_path(url)
+    return db.describe(url) if path is None else text("cli.db.sqlite_file", path=path)
 
 
 def verify(engine: Any) -> int:
@@ -88,7 +88,7 @@ def verify(engine: Any) -> int:
     with engine.connect() as connection:
         report = chain.verify(connection)
     if report.broken is not None:
-        say("records.chain_broken", problem=report.broken.text())
+        say("records.chain_broken", problem=report.broken)
         return 1
     links = report.decisions + report.audit
     say("records.chain_intact", links=links, decisions=report.decisions, audit=report.audit)
@@ -108,7 +108,7 @@ def export(engine: Any, output: str | None) -> int:
         with partial.open("w", encoding="utf-8", newline="\n") as out:
             counts = backup.export_jsonl(engine, out)
         partial.replace(target)
-    _say(f"exported {_counts(counts)} (tokens are not exported)")
+    say("cli.db.exported", counts=_counts(counts))
     return 0
 
 
@@ -123,13 +123,13 @@ def import_(engine: Any, file: str) -> int:
             with Path(file).open(encoding="utf-8") as lines:
                 counts = backup.import_jsonl(engine, lines)
     except backup.BrokenExportError as exc:
-        _say(exc.text())
+        say("records.import_broken", problem=exc.broken)
         return 2
     except backup.BackupError as exc:
-        _say(f"import refused: {exc}")
+        say("cli.db.refused", reason=exc)
         return 2
     except OSError as exc:
-        _say(f"cannot read {file}: {exc}")
+        say("cli.cannot_read", path=file, reason=os_reason(exc))
         return 2
-    _say(f"imported {_counts(counts)}; tokens are not in exports: create them with `kaoping token create`")
+    say("cli.db.imported", counts=_counts(counts))
     return 0

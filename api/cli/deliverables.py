@@ -10,10 +10,11 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from api import jsonio
+from api.cli.evaluate import errors_json, read_json, summary
+from api.cli.language import lang, os_reason, say, say_text
 from engine import CaseError, evaluate
+from engine.problems import entry
 from engine.validate import case_id_of
-from rules.messages import Lang, message
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -22,21 +23,13 @@ if TYPE_CHECKING:
     from engine.deliverables import Reading
 
 
-def _say(text: str) -> None:
-    print(f"kaoping: {text}", file=sys.stderr)  # noqa: T201 - the CLI's error and summary channel
+def _refused(error: CaseError, path: str) -> None:
+    """The error object on stdout, the readable summary on stderr."""
+    sys.stdout.write(errors_json(error) + "\n")
+    print(summary(error, path), file=sys.stderr)  # noqa: T201 - the CLI's error channel
 
 
-def _errors(error: CaseError) -> None:
-    sys.stdout.write(jsonio.dumps(error.to_json()) + "\n")
-
-
-def _case_summary(error: CaseError, path: str, lang: Lang) -> None:
-    _say(message("deliverable.cli_case_error", lang, path=path, case_id=error.case_id or "-"))
-    for entry in error.errors:
-        print(f"  {'.'.join(str(p) for p in entry['loc']) or '-'}: {entry['msg']}", file=sys.stderr)  # noqa: T201
-
-
-def read_file(path: Path, node: str, lang: Lang = "zh") -> Reading | None:
+def read_file(path: Path, node: str) -> Reading | None:
     """The reading of a Word file, or None (the refusal printed)."""
     from engine.deliverables import DeliverableError, read_deliverable  # noqa: PLC0415 - on use only
     from engine.office_file import OfficeFileError  # noqa: PLC0415
@@ -44,42 +37,41 @@ def read_file(path: Path, node: str, lang: Lang = "zh") -> Reading | None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        _say(message("deliverable.cli_cannot_open", lang, path=str(path), reason=exc.strerror or str(exc)))
+        say("cli.cannot_read", path=path, reason=os_reason(exc))
         return None
     try:
         return read_deliverable(data, name=path.name, node=node)  # type: ignore[arg-type]
     except (OfficeFileError, DeliverableError) as exc:
         prefix = "office_file" if isinstance(exc, OfficeFileError) else "deliverable"
-        text = exc.text(lang)
-        _errors(CaseError([{"loc": ["file"], "msg": text, "type": f"{prefix}.{exc.key}"}]))
-        _say(f"{path}: {text}")
+        reason = exc.text(lang())
+        error = CaseError([{"loc": ["file"], "msg": reason, "type": f"{prefix}.{exc.key}"}])
+        sys.stdout.write(errors_json(error) + "\n")
+        say("cli.file_refused", path=path, reason=reason)
         return None
 
 
-def print_summary(reading: Reading, lang: Lang = "zh") -> None:
+def print_summary(reading: Reading) -> None:
     """The reading's summary on stderr."""
-    from engine.deliverables.summary import summary  # noqa: PLC0415 - on use only
+    from engine.deliverables.summary import summary as reading_summary  # noqa: PLC0415 - on use only
 
-    for line in summary(reading, lang):
-        _say(line)
+    for line in reading_summary(reading, lang()):
+        say_text(line)
 
 
-def load_case(path: Path, lang: Lang = "zh") -> dict[str, Any] | None:
+def load_case(path: Path) -> dict[str, Any] | None:
     """A case JSON file as a dict, or None (the problem printed)."""
     try:
-        data = jsonio.loads(path.read_bytes())
+        data, encoding = read_json(path.read_bytes())
     except OSError as exc:
-        _say(message("deliverable.cli_cannot_open", lang, path=str(path), reason=exc.strerror or str(exc)))
+        say("cli.cannot_read", path=path, reason=os_reason(exc))
         return None
-    except (ValueError, RecursionError) as exc:
-        error = CaseError([{"loc": [], "msg": f"not valid JSON: {exc}", "type": "json_invalid"}], None)
-        _errors(error)
-        _case_summary(error, str(path), lang)
+    except CaseError as error:
+        _refused(error, str(path))
         return None
+    if encoding:
+        say("cli.encoding", where=path, encoding=encoding)
     if not isinstance(data, dict):
-        error = CaseError([{"loc": [], "msg": "a case must be a JSON object", "type": "model_type"}], None)
-        _errors(error)
-        _case_summary(error, str(path), lang)
+        _refused(CaseError([entry([], "model_type", reason="case")], None), str(path))
         return None
     return data
 
@@ -93,9 +85,7 @@ def fill(case: dict[str, Any], readings: Iterable[Reading]) -> dict[str, Any]:
     return case
 
 
-def decide(
-    case: dict[str, Any], readings: list[Reading], path: str, lang: Lang = "zh"
-) -> dict[str, Any] | None:
+def decide(case: dict[str, Any], readings: list[Reading], path: str) -> dict[str, Any] | None:
     """The decision of a case filled from its files, its trace pointing into them; None when undecidable."""
     from engine.deliverables import attach_locations  # noqa: PLC0415 - on use only
 
@@ -103,7 +93,6 @@ def decide(
         decision = evaluate(case)
     except CaseError as exc:
         exc.case_id = exc.case_id or case_id_of(case)
-        _errors(exc)
-        _case_summary(exc, path, lang)
+        _refused(exc, path)
         return None
     return attach_locations(decision, readings)

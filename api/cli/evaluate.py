@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from api import jsonio
+from api.cli.language import lang, os_reason, say, text
 from engine import CaseError, KaopingError, start
+from engine.problems import localise
 from engine.validate import case_id_of
 
 if TYPE_CHECKING:
@@ -36,39 +38,23 @@ CPU; anything smaller, and any pipe or terminal, line by line in this process.""
 def add_parser(subparsers: Any) -> None:
     """Register ``evaluate``."""
     parser = subparsers.add_parser(
-        "evaluate",
-        help="decide a case (JSON) or a batch (JSON Lines on stdin)",
-        description="Print the decision of a case in the contract's JSON shape. Bad input: exit 2 and "
-        'a {"case_id": ..., "errors": [...]} object on stdout.',
+        "evaluate", help=text("cli.evaluate.help"), description=text("cli.evaluate.description")
     )
-    parser.add_argument("case", nargs="?", help="the case JSON file ('-' for stdin)")
-    parser.add_argument(
-        "--jsonl",
-        action="store_true",
-        help="read JSON Lines on stdin and write one output line per non-blank input line, in order",
-    )
-    parser.add_argument(
-        "--jobs",
-        "-j",
-        type=_jobs,
-        default=None,
-        metavar="N",
-        help="with --jsonl: decide in N worker processes (0: one per CPU); output order is kept. Default "
-        "auto: one per CPU when standard input is a file of 1 MiB or more, else 1 (a pipe is answered "
-        "line by line)",
-    )
+    parser.add_argument("case", nargs="?", help=text("cli.evaluate.case"))
+    parser.add_argument("--jsonl", action="store_true", help=text("cli.evaluate.jsonl"))
+    parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N", help=text("cli.evaluate.jobs"))
     parser.set_defaults(func=run)
 
 
-def _jobs(text: str) -> int | None:
-    if text == "auto":
+def _jobs(value: str) -> int | None:
+    if value == "auto":
         return None
     try:
-        jobs = int(text)
+        jobs = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number or auto: {text!r}") from None
+        raise argparse.ArgumentTypeError(text("cli.evaluate.jobs_invalid", value=repr(value))) from None
     if not 0 <= jobs <= 256:
-        raise argparse.ArgumentTypeError("must be between 0 and 256")
+        raise argparse.ArgumentTypeError(text("cli.evaluate.jobs_range"))
     return jobs or os.cpu_count() or 1
 
 
@@ -95,41 +81,72 @@ def auto_jobs(source: BinaryIO) -> int:
     return os.cpu_count() or 1
 
 
-def _json_error(msg: str) -> CaseError:
-    return CaseError([{"loc": [], "msg": msg, "type": "json_invalid"}], None)
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def decide_text(text: str | bytes) -> dict[str, Any]:
-    """Parse and decide one case; a :class:`CaseError` for anything that cannot be decided."""
+def read_json(data: bytes) -> tuple[Any, str | None]:
+    """Parse a case file or line: UTF-8 (a byte-order mark allowed) or, failing that, GB18030.
+
+    Returns the value and the encoding to mention when it is not plain UTF-8 (``None`` when it is).
+
+    Raises:
+        CaseError: not JSON in either encoding, or a key repeated (the contract's errors).
+    """
     try:
-        data = jsonio.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise _json_error(f"not valid JSON: {exc}") from None
+        return jsonio.loads(data), (text("cli.encoding.bom") if data.startswith(_UTF8_BOM) else None)
+    except jsonio.JsonError as exc:
+        if exc.reason != "encoding":
+            raise CaseError(exc.errors(), None) from None
+        first = exc
     try:
-        return start().evaluate(data)
+        decoded = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise CaseError(first.errors(), None) from None
+    try:
+        return jsonio.loads(decoded), "GB18030"
+    except jsonio.JsonError as exc:
+        raise CaseError(exc.errors(), None) from None
+
+
+def decide_text(data: bytes) -> tuple[dict[str, Any], str | None]:
+    """Parse and decide one case, with the encoding to mention; :class:`CaseError` when it cannot be."""
+    value, encoding = read_json(data)
+    try:
+        return start().evaluate(value), encoding
     except CaseError as exc:
-        exc.case_id = exc.case_id or case_id_of(data)
+        exc.case_id = exc.case_id or case_id_of(value)
         raise
 
 
-def _summary(exc: CaseError, where: str) -> str:
-    lines = [f"kaoping: {where}: case {exc.case_id or '(no case_id)'} cannot be decided:"]
-    lines += [f"  {'.'.join(str(p) for p in e['loc']) or '(case)'}: {e['msg']}" for e in exc.errors]
+def errors_json(exc: CaseError) -> str:
+    """The error object of a case, worded in the run's language."""
+    errors = exc.errors if lang() == "zh" else localise(exc.errors, lang())
+    return jsonio.dumps({"case_id": exc.case_id, "errors": errors})
+
+
+def summary(exc: CaseError, where: str) -> str:
+    """The readable summary on stderr: which case, then one line per bad field."""
+    case_id = exc.case_id or text("cli.no_case_id")
+    errors = exc.errors if lang() == "zh" else localise(exc.errors, lang())
+    lines = [f"kaoping: {text('cli.undecided', where=where, case_id=case_id)}"]
+    lines += [f"  {e['msg']}" for e in errors]
     return "\n".join(lines)
 
 
 def _run_one(path: str) -> int:
     try:
-        text = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
-        print(f"kaoping: cannot read {path}: {exc.strerror}", file=sys.stderr)  # noqa: T201
+        say("cli.cannot_read", path=path, reason=os_reason(exc))
         return 2
     try:
-        decision = decide_text(text)
+        decision, encoding = decide_text(data)
     except CaseError as exc:
-        sys.stdout.write(jsonio.dumps(exc.to_json()) + "\n")
-        print(_summary(exc, path), file=sys.stderr)  # noqa: T201
+        sys.stdout.write(errors_json(exc) + "\n")
+        print(summary(exc, path), file=sys.stderr)  # noqa: T201
         return 2
+    if encoding:
+        say("cli.encoding", where=text("cli.stdin") if path == "-" else path, encoding=encoding)
     sys.stdout.write(jsonio.dumps(decision) + "\n")
     return 0
 
@@ -142,13 +159,20 @@ def _progress() -> Any:
     return tqdm(desc="cases", unit="case", file=sys.stderr)
 
 
-def decide_line(number: int, line: bytes) -> tuple[bytes, str | None]:
-    """One JSON Lines line: its output line and, for a case that cannot be decided, the summary."""
+Result = tuple[bytes, str | None, str | None]
+"""A line's output line, the summary of a case that cannot be decided, and an encoding to mention."""
+
+
+def decide_line(number: int, line: bytes) -> Result:
+    """One JSON Lines line: its output line, the summary when it cannot be decided, its encoding note."""
     try:
-        out = decide_text(line)
+        out, encoding = decide_text(line)
     except CaseError as exc:
-        return jsonio.encode(exc.to_json()) + b"\n", _summary(exc, f"line {number}")
-    return jsonio.encode(out) + b"\n", None
+        return errors_json(exc).encode() + b"\n", summary(exc, text("cli.line", number=number)), None
+    note = (
+        text("cli.encoding", where=text("cli.line", number=number), encoding=encoding) if encoding else None
+    )
+    return jsonio.encode(out) + b"\n", None, note
 
 
 def _worker_init() -> None:
@@ -156,7 +180,7 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _decide_chunk(chunk: list[tuple[int, bytes]]) -> list[tuple[bytes, str | None]]:
+def _decide_chunk(chunk: list[tuple[int, bytes]]) -> list[Result]:
     return [decide_line(number, line) for number, line in chunk]
 
 
@@ -165,7 +189,7 @@ def _numbered(source: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
     return ((n, line) for n, line in enumerate(source, start=1) if line.strip())
 
 
-def _decided(source: Iterable[bytes], jobs: int) -> Iterator[tuple[bytes, str | None]]:
+def _decided(source: Iterable[bytes], jobs: int) -> Iterator[Result]:
     """Each non-blank line's result, in input order; with ``jobs > 1`` from worker processes.
 
     The workers are forked from this process after :func:`engine.start` (the rule sets are compiled
@@ -183,7 +207,7 @@ def _decided(source: Iterable[bytes], jobs: int) -> Iterator[tuple[bytes, str | 
     gc.freeze()
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init)
-    pending: deque[Future[list[tuple[bytes, str | None]]]] = deque()
+    pending: deque[Future[list[Result]]] = deque()
     try:
         while chunk := list(islice(lines, CHUNK)):
             pending.append(pool.submit(_decide_chunk, chunk))
@@ -193,8 +217,7 @@ def _decided(source: Iterable[bytes], jobs: int) -> Iterator[tuple[bytes, str | 
             yield from pending.popleft().result()
     except BrokenProcessPool:
         # A worker died (killed, or a crash in native code): stop rather than wait for it forever.
-        msg = "a worker process died; the batch stopped (the lines written so far are complete)"
-        raise KaopingError(msg) from None
+        raise KaopingError(text("cli.worker_died")) from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -209,14 +232,18 @@ def run_batch(
     """
     bar = _progress()
     bad = 0
-    for out, summary in _decided(source, jobs):
+    noted = False
+    for out, problem, note in _decided(source, jobs):
         sink.write(out)
         if flush_each_line:
             sink.flush()
-        if summary is not None:
+        if note is not None and not noted:  # the file's encoding: said once
+            print(f"kaoping: {note}", file=sys.stderr)  # noqa: T201
+            noted = True
+        if problem is not None:
             bad += 1
             if bar is None:
-                print(summary, file=sys.stderr)  # noqa: T201
+                print(problem, file=sys.stderr)  # noqa: T201
         if bar is not None:
             bar.update(1)
     if bar is not None:
@@ -229,16 +256,16 @@ def run(args: argparse.Namespace) -> int:
     """Run ``evaluate``."""
     if args.jsonl:
         if args.case not in (None, "-"):
-            print("kaoping: --jsonl reads standard input; give no file", file=sys.stderr)  # noqa: T201
+            say("cli.evaluate.jsonl_no_file")
             return 2
         sys.stdout.flush()
         jobs = auto_jobs(sys.stdin.buffer) if args.jobs is None else args.jobs
         streaming = jobs == 1 and _file_bytes_left(sys.stdin.buffer) is None
         return run_batch(sys.stdin.buffer, sys.stdout.buffer, jobs, flush_each_line=streaming)
     if args.jobs is not None:
-        print("kaoping: --jobs works with --jsonl only", file=sys.stderr)  # noqa: T201
+        say("cli.evaluate.jobs_jsonl_only")
         return 2
     if args.case is None:
-        print("kaoping: evaluate needs a case file (or --jsonl)", file=sys.stderr)  # noqa: T201
+        say("cli.evaluate.needs_case")
         return 2
     return _run_one(args.case)

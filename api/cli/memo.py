@@ -19,47 +19,42 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from api import jsonio
+from api.cli.evaluate import errors_json, read_json, summary
+from api.cli.language import lang, message_join, os_reason, say, text
 from engine import CaseError, evaluate
 from engine.memos import MEMO_KINDS, MemoNotApplicableError, OfficeInfo
+from engine.normalise import normal_form
 from engine.validate import case_id_of
+from rules.messages import Term
 
 
-def _date(text: str) -> dt.date:
+def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(normal_form("date", value))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
+        raise argparse.ArgumentTypeError(text("cli.memo.bad_date", value=repr(value))) from None
 
 
-def _number(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"a document number is a positive whole number: {text!r}")
-    return int(text)
+def _number(value: str) -> int:
+    written = normal_form("number", value)
+    if not written.isascii() or not written.isdigit() or int(written) < 1:
+        raise argparse.ArgumentTypeError(text("cli.memo.bad_number", value=repr(value)))
+    return int(written)
 
 
 def add_parser(subparsers: Any) -> None:
     """Register ``memo``."""
     parser = subparsers.add_parser(
-        "memo",
-        help="write a Word memo (.docx) for a case",
-        description="Decide a case and write one memo: eligibility opinion, expert panel review opinion "
-        "(plan or draft), fee sheet or referral letter. A memo the case cannot support yet is an error "
-        "(exit 2, no file written).",
+        "memo", help=text("cli.memo.help"), description=text("cli.memo.description")
     )
-    parser.add_argument("case", help="the case JSON file")
-    parser.add_argument("--kind", required=True, choices=MEMO_KINDS, help="which memo")
-    parser.add_argument("-o", "--output", required=True, type=Path, help="the .docx file to write")
-    parser.add_argument(
-        "--number", type=_number, default=None, help="document number (7 → 七财评〔2024〕7号); default: blank"
-    )
-    parser.add_argument("--date", type=_date, default=None, help="document date YYYY-MM-DD; default: today")
-    parser.add_argument(
-        "--plan", type=Path, default=None, help="the evaluation plan as a Word file: fills the case's plan"
-    )
-    parser.add_argument(
-        "--draft", type=Path, default=None, help="the draft report as a Word file: fills the case's draft"
-    )
+    parser.add_argument("case", help=text("cli.memo.case"))
+    kinds = message_join([f"{Term('memo_kind', k).text(lang())}（{k}）" for k in MEMO_KINDS])
+    parser.add_argument("--kind", required=True, choices=MEMO_KINDS, help=text("cli.memo.kind", kinds=kinds))
+    parser.add_argument("-o", "--output", required=True, type=Path, help=text("cli.memo.output"))
+    parser.add_argument("--number", type=_number, default=None, help=text("cli.memo.number"))
+    parser.add_argument("--date", type=_date, default=None, help=text("cli.memo.date"))
+    parser.add_argument("--plan", type=Path, default=None, help=text("cli.memo.plan"))
+    parser.add_argument("--draft", type=Path, default=None, help=text("cli.memo.draft"))
     parser.set_defaults(func=run)
 
 
@@ -83,12 +78,6 @@ def _decide_with_files(data: dict[str, Any], args: argparse.Namespace) -> dict[s
     return deliverables.decide(data, readings, args.case)
 
 
-def _summary(exc: CaseError, path: str) -> str:
-    lines = [f"kaoping: {path}: case {exc.case_id or '(no case_id)'} cannot be decided:"]
-    lines += [f"  {'.'.join(str(p) for p in e['loc']) or '(case)'}: {e['msg']}" for e in exc.errors]
-    return "\n".join(lines)
-
-
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
     directory = path.resolve().parent
@@ -108,27 +97,22 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``memo``; returns the exit code (0 written, 2 bad input or memo not applicable)."""
+    data: Any = None
     try:
-        data = jsonio.loads(Path(args.case).read_bytes())
-    except OSError as exc:
-        print(f"kaoping: cannot read {args.case}: {exc.strerror}", file=sys.stderr)  # noqa: T201
-        return 2
-    except (ValueError, RecursionError) as exc:
-        error = CaseError([{"loc": [], "msg": f"not valid JSON: {exc}", "type": "json_invalid"}], None)
-        sys.stdout.write(jsonio.dumps(error.to_json()) + "\n")
-        print(_summary(error, args.case), file=sys.stderr)  # noqa: T201
-        return 2
-    if (args.plan is not None or args.draft is not None) and isinstance(data, dict):
-        decided = _decide_with_files(data, args)
-        if decided is None:
-            return 2
-        return _render(data, decided, args)
-    try:
+        data, encoding = read_json(Path(args.case).read_bytes())
+        if encoding:
+            say("cli.encoding", where=args.case, encoding=encoding)
+        if (args.plan is not None or args.draft is not None) and isinstance(data, dict):
+            decided = _decide_with_files(data, args)
+            return 2 if decided is None else _render(data, decided, args)
         decision = evaluate(data)
+    except OSError as exc:
+        say("cli.cannot_read", path=args.case, reason=os_reason(exc))
+        return 2
     except CaseError as exc:
         exc.case_id = exc.case_id or case_id_of(data)
-        sys.stdout.write(jsonio.dumps(exc.to_json()) + "\n")
-        print(_summary(exc, args.case), file=sys.stderr)  # noqa: T201
+        sys.stdout.write(errors_json(exc) + "\n")
+        print(summary(exc, args.case), file=sys.stderr)  # noqa: T201
         return 2
     return _render(data, decision, args)
 
@@ -145,6 +129,8 @@ def _render(data: Any, decision: dict[str, Any], args: argparse.Namespace) -> in
         name=settings.office_name,
         number_prefix=settings.document_number_prefix,
         district_bureau=settings.district_bureau,
+        red_header=settings.red_header,
+        red_header_text=settings.red_header_text,
     )
     try:
         memo = render_memo(
@@ -156,12 +142,12 @@ def _render(data: Any, decision: dict[str, Any], args: argparse.Namespace) -> in
             document_date=args.date or dt.datetime.now().astimezone().date(),
         )
     except MemoNotApplicableError as exc:
-        print(f"kaoping: {exc}", file=sys.stderr)  # noqa: T201
+        print(f"kaoping: {exc.text(lang())}", file=sys.stderr)  # noqa: T201
         return 2
     try:
         _write_atomically(args.output, memo)
     except OSError as exc:
-        print(f"kaoping: cannot write {args.output}: {exc.strerror}", file=sys.stderr)  # noqa: T201
+        say("cli.cannot_write", path=args.output, reason=os_reason(exc))
         return 2
-    print(f"kaoping: wrote {args.output} ({args.kind})", file=sys.stderr)  # noqa: T201
+    say("cli.memo.wrote", path=args.output, kind=Term("memo_kind", args.kind))
     return 0

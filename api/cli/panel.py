@@ -5,29 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from api.cli._office import cli_lang, say, show, show_json, store_session
+from api.cli._office import error_summary, show, show_json, store_session
+from api.cli.language import lang, say_text, text
 
 if TYPE_CHECKING:
     import argparse
 
-_EPILOG = """\
-draw picks the case's panel from the expert registry: the rules' minimum size, uniformly among every
-valid panel (allowed pools, enough domain experts, no tie to the agency or the project unit within the
-look-back window), from a seed drawn from the operating system. The seed, the registry snapshot and its
-hash, the candidates and each excluded expert with its reason go into the audit log. When the registry
-cannot satisfy the rules, the command says which rule and how many candidates are short (exit 2).
-verify re-derives the latest recorded draw from its seed and snapshot: exit 0 when it gives the same
-panel and the case still has it, 1 when not (what differs is printed).
-"""
 
-
-def _date(text: str) -> dt.date:
+def _date(value: str) -> dt.date:
     import argparse  # noqa: PLC0415
 
+    from engine.normalise import normal_form  # noqa: PLC0415 - keep `kaoping --help` fast
+
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(normal_form("date", value))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
+        raise argparse.ArgumentTypeError(text("cli.memo.bad_date", value=repr(value))) from None
 
 
 def add_parser(subparsers: Any) -> None:
@@ -36,17 +29,15 @@ def add_parser(subparsers: Any) -> None:
 
     parser = subparsers.add_parser(
         "panel",
-        help="the expert draw: `panel draw CASE_ID`, `panel verify CASE_ID`",
-        description="Draw a stored case's expert panel from the registry, or verify a recorded draw.",
-        epilog=_EPILOG,
+        help=text("cli.panel.help"),
+        description=text("cli.panel.description"),
+        epilog=text("cli.panel.epilog"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("action", choices=("draw", "verify"))
-    parser.add_argument("case_id", metavar="CASE_ID")
-    parser.add_argument(
-        "--formed-on", type=_date, default=None, help="draw: the panel's date (default today)"
-    )
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("action", choices=("draw", "verify"), help=text("cli.panel.action"))
+    parser.add_argument("case_id", metavar="CASE_ID", help=text("cli.case_id"))
+    parser.add_argument("--formed-on", type=_date, default=None, help=text("cli.panel.formed_on"))
+    parser.add_argument("--json", action="store_true", help=text("cli.json"))
     parser.set_defaults(func=run)
 
 
@@ -59,26 +50,25 @@ def run(args: argparse.Namespace) -> int:
     from engine.draw import DrawShortError  # noqa: PLC0415
     from engine.errors import CaseError  # noqa: PLC0415
 
-    lang = cli_lang(args)
     try:
         with store_session() as session:
             if args.action == "verify":
                 result = draws.verify(session=session, case_id=args.case_id, principal=CLI)
-                show_json(result) if args.json else show(verify_lines(result, lang))
+                show_json(result) if args.json else show(verify_lines(result, lang()))
                 return 0 if result["verified"] else 1
             _case, record = draws.draw(
                 session=session, case_id=args.case_id, actor=CLI, formed_on=args.formed_on
             )
     except DrawShortError as exc:
-        for line in exc.lines(lang):
-            say(line)
+        for line in exc.lines(lang()):
+            say_text(line)
         return 2
     except ApiError as exc:
-        say(exc.detail)
+        say_text(exc.text(lang()))
         return 2
     except CaseError as exc:
-        for error in exc.errors:
-            say(f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}")
+        for line in error_summary(exc.errors):
+            say_text(line)
         return 2
-    show_json(record) if args.json else show(draw_lines(record, lang))
+    show_json(record) if args.json else show(draw_lines(record, lang()))
     return 0

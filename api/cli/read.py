@@ -15,25 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from api import jsonio
+from api.cli.language import lang, text
 
 
 def add_parser(subparsers: Any) -> None:
     """Register ``read``."""
     parser = subparsers.add_parser(
-        "read",
-        help="read a Word plan or draft report into the contract's reading",
-        description="Read the agency's evaluation plan (--node plan) or draft report (--node draft): .docx, "
-        "or .doc/.wps through LibreOffice. Prints the reading as JSON; a summary goes to stderr. With "
-        "--case, fill that node of the case from the file, decide it and print the decision.",
+        "read", help=text("cli.read.help"), description=text("cli.read.description")
     )
-    parser.add_argument("file", type=Path, help="the Word file")
-    parser.add_argument("--node", required=True, choices=("plan", "draft"), help="what the file is")
-    parser.add_argument(
-        "--case", type=Path, default=None, help="a case JSON file to fill from the file and decide"
-    )
-    parser.add_argument(
-        "--lang", choices=("zh", "en"), default="zh", help="language of messages (default zh)"
-    )
+    parser.add_argument("file", type=Path, help=text("cli.read.file"))
+    parser.add_argument("--node", required=True, choices=("plan", "draft"), help=text("cli.read.node"))
+    parser.add_argument("--case", type=Path, default=None, help=text("cli.read.case"))
     parser.set_defaults(func=run)
 
 
@@ -43,17 +35,17 @@ def run(args: argparse.Namespace) -> int:
 
     case = None
     if args.case is not None:
-        case = deliverables.load_case(args.case, args.lang)
+        case = deliverables.load_case(args.case)
         if case is None:
             return 2
-    reading = deliverables.read_file(args.file, args.node, args.lang)
+    reading = deliverables.read_file(args.file, args.node)
     if reading is None:
         return 2
-    deliverables.print_summary(reading, args.lang)
+    deliverables.print_summary(reading)
     if case is None:
-        sys.stdout.write(jsonio.dumps(reading.to_json(args.lang)) + "\n")
+        sys.stdout.write(jsonio.dumps(reading.to_json(lang())) + "\n")
         return 0
-    decision = deliverables.decide(deliverables.fill(case, [reading]), [reading], str(args.case), args.lang)
+    decision = deliverables.decide(deliverables.fill(case, [reading]), [reading], str(args.case))
     if decision is None:
         return 2
     sys.stdout.write(jsonio.dumps(decision) + "\n")

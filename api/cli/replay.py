@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli._office import cli_lang, say, show, show_json, store_session
-from rules.messages import message
+from api.cli._office import show, show_json, store_session
+from api.cli.language import lang, say, say_text, text
 
 if TYPE_CHECKING:
     import argparse
@@ -17,18 +17,13 @@ def add_parser(subparsers: Any) -> None:
     from api.cli.export import _year  # noqa: PLC0415
 
     parser = subparsers.add_parser(
-        "replay",
-        help="re-decide the stored cases under candidate rule data and report what would change",
-        description="Check a candidate rules directory (the layout of rules/) with the rulebook's loader "
-        "and checks, then decide every live case (of a year) under the rules in force and under the "
-        "candidate, and report which eligibility results, verdicts, grades, fees and flags change and by "
-        "how much money. Nothing stored changes.",
+        "replay", help=text("cli.replay.help"), description=text("cli.replay.description")
     )
     parser.add_argument(
-        "--rules", type=Path, required=True, metavar="CANDIDATE_DIR", help="the candidate rules"
+        "--rules", type=Path, required=True, metavar="CANDIDATE_DIR", help=text("cli.replay.rules")
     )
-    parser.add_argument("--year", type=_year, default=None, help="only cases commissioned that year")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--year", type=_year, default=None, help=text("cli.replay.year"))
+    parser.add_argument("--json", action="store_true", help=text("cli.replay.json"))
     parser.set_defaults(func=run)
 
 
@@ -38,19 +33,18 @@ def run(args: argparse.Namespace) -> int:
     from api.settings import get_settings  # noqa: PLC0415
     from api.store.replay import CandidateError, replay_store  # noqa: PLC0415
 
-    lang = cli_lang(args)
     try:
         with store_session() as session:
             report = replay_store(
                 session=session, candidate=args.rules, current=get_settings().rules_dir, year=args.year
             )
     except CandidateError as exc:
-        say(message("replay.candidate_invalid", lang))
+        say("replay.candidate_invalid")
         for problem in exc.problems:
-            say(f"  {problem}")
+            say_text(f"  {problem}")
         return 2
     if args.json:
         show_json(report)
     else:
-        show(replay_lines(report, lang))
+        show(replay_lines(report, lang()))
     return 0

@@ -1,4 +1,4 @@
-"""``kaoping rules``: list the rules of a version, or check the rule data as a whole."""
+"""``kaoping rules``: list the rules of a version (by id or by a date it is in force on), or check them."""
 
 from __future__ import annotations
 
@@ -7,23 +7,60 @@ import sys
 from typing import Any
 
 from api import jsonio
+from api.cli.language import lang, message_join, say, text
 from api.rulebook import rules_as_json
 from engine import check_rules
 from engine.errors import RulebookError
+from engine.normalise import normal_form
 from rules import load_rulebook, use_rules_dir
+from rules.messages import Term
+
+
+def _day(value: str) -> str:
+    written = normal_form("date", value)
+    try:
+        import datetime as dt  # noqa: PLC0415 - only for --on
+
+        return dt.date.fromisoformat(written).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(text("cli.rules.bad_date", value=repr(value))) from None
 
 
 def add_parser(subparsers: Any) -> None:
     """Register ``rules``."""
     parser = subparsers.add_parser(
-        "rules",
-        help="list the rules with ids, texts and citations; `rules check` validates the rule data",
-        description="List the rules of a version (default: every version), or `check` the rule data.",
+        "rules", help=text("cli.rules.help"), description=text("cli.rules.description")
     )
-    parser.add_argument("action", nargs="?", choices=("list", "check"), default="list")
-    parser.add_argument("--version", help="a version id such as 2024-01-01")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument(
+        "action", nargs="?", choices=("list", "check"), default="list", help=text("cli.rules.action")
+    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--version", metavar="ID", help=text("cli.rules.version"))
+    which.add_argument("--on", metavar="DATE", type=_day, help=text("cli.rules.on"))
+    parser.add_argument("--json", action="store_true", help=text("cli.rules.json"))
     parser.set_defaults(func=run)
+
+
+def _check() -> int:
+    report = check_rules()
+    for line in report.lines:
+        print(line.text(lang()))  # noqa: T201 - the command's output
+    for problem in report.problems:
+        say("cli.rules.broken", problem=problem)
+    if report.problems:
+        return 1
+    print(text("cli.rules.ok"))  # noqa: T201
+    return 0
+
+
+def _version_on(rulebook: Any, day: str) -> str | None:
+    import datetime as dt  # noqa: PLC0415
+
+    found = rulebook.in_force_on(dt.date.fromisoformat(day))
+    if found is None:
+        say("cli.rules.none_on", date=day, first=rulebook.versions[0].version)
+        return None
+    return str(found.version)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,35 +69,39 @@ def run(args: argparse.Namespace) -> int:
 
     use_rules_dir(get_settings().rules_dir)
     if args.action == "check":
-        report = check_rules()
-        for line in report.lines:
-            print(line)  # noqa: T201 - the command's output
-        for problem in report.problems:
-            print(f"kaoping: rule data is broken: {problem}", file=sys.stderr)  # noqa: T201
-        if report.problems:
-            return 1
-        print("rule data OK: dates, citations, parameters, texts, facts and builders")  # noqa: T201
-        return 0
+        return _check()
     try:
         rulebook = load_rulebook()
     except RulebookError as exc:
-        print(f"kaoping: rule data is broken: {exc}", file=sys.stderr)  # noqa: T201
+        say("cli.rules.broken", problem=exc)
         return 1
-    data = rules_as_json(rulebook, args.version)
-    if args.version and not data:
-        known = ", ".join(rs.version for rs in rulebook.versions)
-        print(f"kaoping: no version {args.version} (known: {known})", file=sys.stderr)  # noqa: T201
+    version = args.version
+    if args.on is not None:
+        version = _version_on(rulebook, args.on)
+        if version is None:
+            return 2
+    data = rules_as_json(rulebook, version)
+    if version and not data:
+        known = message_join([rs.version for rs in rulebook.versions])
+        say("cli.rules.no_version", version=version, known=known)
         return 2
     if args.json:
         sys.stdout.write(jsonio.dumps(data) + "\n")
         return 0
     lines = []
-    for version in data:
-        period = f"{version['valid_from']} … {version['valid_to'] or ''}"
-        lines.append(f"# {version['version']} ({version['measure']}; {period})")
-        for r in version["rules"]:
-            severity = f" [{rulebook.vocabulary.label('severity', r['severity'])}]" if r["severity"] else ""
+    for entry in data:
+        lines.append(
+            text(
+                "cli.rules.heading",
+                version=entry["version"],
+                measure=entry["measure"],
+                valid_from=entry["valid_from"],
+                valid_to=entry["valid_to"] or "",
+            )
+        )
+        for r in entry["rules"]:
+            severity = f" [{Term('severity', r['severity']).text(lang())}]" if r["severity"] else ""
             lines += [f"{r['id']}{severity} {r['title']}", f"    {r['text_zh']}", f"    {r['text_en']}"]
-            lines.append(f"    依据: {r['cite']}")
+            lines.append(f"    {text('cli.rules.cite', cite=r['cite'])}")
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

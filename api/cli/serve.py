@@ -15,12 +15,12 @@ import os
 import resource
 import shutil
 import socket
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli.language import say
+from api.cli.db import where
+from api.cli.language import say, text
 from api.http import API_PREFIX
 
 if TYPE_CHECKING:
@@ -37,25 +37,19 @@ _STALE_PREFIX = "kaoping-templates-"
 def add_parser(subparsers: Any) -> None:
     """Register ``serve``."""
     parser = subparsers.add_parser(
-        "serve",
-        help="run the HTTP API (migrates the database first)",
-        description="Upgrade the database once, then serve the API under /api/v1 with uvicorn. "
-        "The database is the SQLite file in KAOPING_DATA_DIR, or DATABASE_URL. A port in use: exit 3.",
+        "serve", help=text("cli.serve.help"), description=text("cli.serve.description")
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--host", default="127.0.0.1", help=text("cli.serve.host"))
+    parser.add_argument("--port", type=int, default=8000, help=text("cli.serve.port"))
+    parser.add_argument("--workers", type=int, default=1, help=text("cli.serve.workers"))
     parser.add_argument(
-        "--no-access-log",
-        dest="access_log",
-        action="store_false",
-        help="do not log every request (about 3 %% of a request's CPU; the audit log is unaffected)",
+        "--no-access-log", dest="access_log", action="store_false", help=text("cli.serve.no_access_log")
     )
     parser.set_defaults(func=run)
 
 
-def _say(line: str) -> None:
-    print(f"kaoping: {line}", flush=True)  # noqa: T201 - the command's output
+def _say(key: str, **values: Any) -> None:
+    print(f"kaoping: {text(key, **values)}", flush=True)  # noqa: T201 - the command's output
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -109,7 +103,7 @@ def _alive(pid: int) -> bool:
 def run(args: argparse.Namespace) -> int:
     """Run ``serve``."""
     if args.workers < 1 or not 0 < args.port < 65536:
-        print("kaoping: --workers must be at least 1 and --port 1-65535", file=sys.stderr)  # noqa: T201
+        say("cli.serve.bad_args")
         return 2
     try:
         sock = bind(args.host, args.port)
@@ -138,10 +132,10 @@ def run(args: argparse.Namespace) -> int:
         os.environ["KAOPING_MAX_CONNECTIONS"] = str(cap)  # the workers read their settings again
         get_settings.cache_clear()
     host = f"[{args.host}]" if ":" in args.host else args.host
-    _say(f"serving http://{host}:{args.port}{API_PREFIX} (docs: {API_PREFIX}/docs, {args.workers} worker(s))")
-    _say(f"database: {db.describe(url)} (schema {revision})")
+    _say("cli.serve.serving", host=host, port=args.port, prefix=API_PREFIX, workers=args.workers)
+    _say("cli.serve.database", database=where(url), revision=revision)
     if tokens == 0:
-        _say("no API token exists yet; create one with: kaoping token create --role finance_office")
+        _say("cli.serve.no_token")
     return 0 if _serve(sock, args) else 1
 
 

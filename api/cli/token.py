@@ -13,8 +13,9 @@ import sys
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from api.cli.language import say, text
+from api.cli.language import lang, message_join, say, text
 from api.roles import ROLES
+from rules.messages import Term
 
 if TYPE_CHECKING:
     import argparse
@@ -27,34 +28,35 @@ if TYPE_CHECKING:
 _SPAN = re.compile(r"^(\d{1,5})([dh])$")
 _MAX_DAYS = 3660
 _OFFICE_HOURS = 8  # China Standard Time, UTC+8: the office's calendar
-_NAME_CHARS = 200
 
 
 def add_parser(subparsers: Any) -> None:
     """Register ``token`` and its actions."""
     parser = subparsers.add_parser(
-        "token",
-        help="API tokens: create one (printed once), list them, revoke one",
-        description="Bearer tokens of the HTTP API. kaoping stores only their SHA-256: keep a token "
-        "when it is printed, it cannot be shown again.",
+        "token", help=text("cli.token.help"), description=text("cli.token.description")
     )
-    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    create = actions.add_parser("create", help="create a token for a party (printed once on stdout)")
-    create.add_argument("--role", required=True, choices=ROLES)
+    actions = parser.add_subparsers(
+        dest="action", required=True, metavar="ACTION", title=text("cli.commands")
+    )
+    create = actions.add_parser(
+        "create", help=text("cli.token.create_help"), description=text("cli.token.create_help")
+    )
+    roles = message_join([f"{Term('role', role).text(lang())}（{role}）" for role in ROLES])
+    create.add_argument("--role", required=True, choices=ROLES, help=text("cli.token.role", roles=roles))
     who = create.add_mutually_exclusive_group()
-    who.add_argument(
-        "--expert", metavar="ID", help="the expert's id (role expert): its cases' panels list it"
-    )
-    who.add_argument("--unit", metavar="NAME", help="the project unit's name (role project_unit)")
-    create.add_argument("--label", help="a note on who holds the token")
-    create.add_argument(
-        "--expires", metavar="WHEN", help="when it stops working: 90d, 12h, or a date YYYY-MM-DD (its end)"
-    )
+    who.add_argument("--expert", metavar="ID", help=text("cli.token.expert"))
+    who.add_argument("--unit", metavar="NAME", help=text("cli.token.unit"))
+    create.add_argument("--label", help=text("cli.token.label"))
+    create.add_argument("--expires", metavar="WHEN", help=text("cli.token.expires"))
     create.set_defaults(func=run_create)
-    listing = actions.add_parser("list", help="list every token (never the token itself)")
+    listing = actions.add_parser(
+        "list", help=text("cli.token.list_help"), description=text("cli.token.list_help")
+    )
     listing.set_defaults(func=run_list)
-    revoke = actions.add_parser("revoke", help="revoke a token by its number (from `token list`)")
-    revoke.add_argument("id", type=int, help="the token's number")
+    revoke = actions.add_parser(
+        "revoke", help=text("cli.token.revoke_help"), description=text("cli.token.revoke_help")
+    )
+    revoke.add_argument("id", type=int, help=text("cli.token.id"))
     revoke.set_defaults(func=run_revoke)
 
 
@@ -74,23 +76,30 @@ def expiry(given: str, now: datetime) -> datetime | None:
 
 
 def _id_problem(value: str, option: str, limit: int) -> str | None:
-    from engine.ids import id_problem  # noqa: PLC0415 - keep `kaoping --help` fast
+    """The contract's id rule (:func:`engine.identifier_problem`) on an option's value, worded."""
+    from engine.identifiers import identifier_problem  # noqa: PLC0415 - keep `kaoping --help` fast
 
-    problem = id_problem(value, max_length=limit)
-    return None if problem is None else text(f"id.{problem}", field=option, limit=limit)
+    problem = identifier_problem(value, max_length=limit)
+    return None if problem is None else text(f"error.{problem}", field=option, max_length=limit)
 
 
 def _problem(args: argparse.Namespace) -> str | None:
+    from engine.identifiers import ID_MAX_LENGTH, NAME_MAX_LENGTH  # noqa: PLC0415
+
     if args.role == "expert":
-        return text("token.needs_expert") if args.expert is None else _id_problem(args.expert, "--expert", 64)
+        if args.expert is None:
+            return text("token.needs_expert")
+        return _id_problem(args.expert, "--expert", ID_MAX_LENGTH)
     if args.role == "project_unit":
         return (
-            text("token.needs_unit") if args.unit is None else _id_problem(args.unit, "--unit", _NAME_CHARS)
+            text("token.needs_unit")
+            if args.unit is None
+            else _id_problem(args.unit, "--unit", NAME_MAX_LENGTH)
         )
     if args.expert is not None or args.unit is not None:
-        return text("token.no_party", role=args.role)
-    if args.label is not None and len(args.label) > _NAME_CHARS:
-        return text("id.too_long", field="--label", limit=_NAME_CHARS)
+        return text("token.no_party", role=Term("role", args.role))
+    if args.label is not None and len(args.label) > NAME_MAX_LENGTH:
+        return text("error.string_too_long", field="--label", max_length=NAME_MAX_LENGTH)
     return None
 
 
@@ -103,7 +112,7 @@ def run_create(args: argparse.Namespace) -> int:
         if expires is None:
             problem = text("token.bad_expires", given=args.expires, days=_MAX_DAYS)
     if problem:
-        print(f"kaoping: {problem}", file=sys.stderr)  # noqa: T201
+        print(f"kaoping: {problem}", file=sys.stderr)  # noqa: T201 - the command's message channel
         return 2
     from api.store.tokens import create_token  # noqa: PLC0415 - keep `kaoping --help` and `evaluate` fast
 
@@ -162,7 +171,7 @@ def run_list(_args: argparse.Namespace) -> int:
     for info in infos:
         fields = (
             str(info.id),
-            vocabulary.label("role", info.role),
+            vocabulary.label("role", info.role, lang()),
             info.expert_id or info.unit_name or "—",
             info.label or "—",
             _when(info.created_at),
@@ -178,7 +187,6 @@ def run_revoke(args: argparse.Namespace) -> int:
     """Run ``token revoke ID``: exit 2 when there is no such token or it is revoked already."""
     from api.errors import ConflictError, NotFoundError  # noqa: PLC0415
     from api.store.tokens import revoke_token  # noqa: PLC0415
-    from rules import load_rulebook  # noqa: PLC0415
 
     try:
         with _session() as session:
@@ -189,6 +197,10 @@ def run_revoke(args: argparse.Namespace) -> int:
     except ConflictError:
         say("token.revoked_already", id=args.id)
         return 2
-    role = load_rulebook().vocabulary.label("role", info.role)
-    say("token.revoked", id=info.id, role=role, party=info.expert_id or info.unit_name or "—")
+    say(
+        "token.revoked",
+        id=info.id,
+        role=Term("role", info.role),
+        party=info.expert_id or info.unit_name or "—",
+    )
     return 0

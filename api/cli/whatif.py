@@ -7,19 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from api import jsonio
-from api.cli._office import cli_lang, error_summary, say, show, show_json
+from api.cli._office import error_summary, show, show_json
+from api.cli.language import lang, os_reason, say, say_text, text
 
 if TYPE_CHECKING:
     import argparse
-
-_EPILOG = """\
-A change is a dotted path into the case and a value: --set draft.scores.project_unit=85,
---set plan.scores.expert_panel.E2=90, --set draft.rework_round=1, --set panel.members.0.pool=other.
-A value that reads as JSON is taken as JSON (85, true, null, "text", {...}); anything else as text.
-null removes the field. The report says which results change and by how much, and, for a complete
-case, the least rise of each single score that reaches the next grade (不可达 when 100 is not enough).
-Bad input: exit 2 and {"case_id": ..., "errors": [...]} on stdout, loc starting with "case" or "set".
-"""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -28,22 +20,21 @@ def add_parser(subparsers: Any) -> None:
 
     parser = subparsers.add_parser(
         "what-if",
-        help="a case's decision against the decision with some changes, and the next grade",
-        description="Decide a case as it is and with changes; print what changes, and the least score "
-        "rises that reach the next grade.",
-        epilog=_EPILOG,
+        help=text("cli.whatif.help"),
+        description=text("cli.whatif.description"),
+        epilog=text("cli.whatif.epilog"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("case", help="the case JSON file ('-' for stdin)")
+    parser.add_argument("case", help=text("cli.whatif.case"))
     parser.add_argument(
         "--set",
         dest="changes",
         action="append",
         default=[],
         metavar="PATH=VALUE",
-        help="a change (repeatable)",
+        help=text("cli.whatif.set"),
     )
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--json", action="store_true", help=text("cli.json"))
     parser.set_defaults(func=run)
 
 
@@ -67,6 +58,7 @@ def parse_changes(items: list[str]) -> dict[str, Any] | str:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``what-if``."""
+    from api.cli.evaluate import errors_json, read_json  # noqa: PLC0415
     from api.reports import whatif_lines  # noqa: PLC0415
     from engine import CaseError, start  # noqa: PLC0415 - keep `kaoping --help` fast
     from engine.validate import case_id_of  # noqa: PLC0415
@@ -74,30 +66,27 @@ def run(args: argparse.Namespace) -> int:
 
     changes = parse_changes(args.changes)
     if isinstance(changes, str):
-        say(f"--set takes PATH=VALUE, not {changes!r}")
+        say("cli.whatif.bad_set", item=repr(changes))
         return 2
     try:
         raw = sys.stdin.buffer.read() if args.case == "-" else Path(args.case).read_bytes()
     except OSError as exc:
-        say(f"cannot read {args.case}: {exc.strerror}")
+        say("cli.cannot_read", path=args.case, reason=os_reason(exc))
         return 2
+    data: Any = None
     try:
-        data = jsonio.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        error = CaseError([{"loc": ["case"], "msg": f"not valid JSON: {exc}", "type": "json_invalid"}])
-        show_json(error.to_json())
-        say(error_summary(error.errors)[0])
-        return 2
-    try:
+        data, encoding = read_json(raw)
+        if encoding:
+            say("cli.encoding", where=args.case, encoding=encoding)
         result = what_if(start(), data, changes)
     except CaseError as exc:
         exc.case_id = exc.case_id or case_id_of(data)
-        show_json(exc.to_json())
+        sys.stdout.write(errors_json(exc) + "\n")
         for line in error_summary(exc.errors):
-            say(line)
+            say_text(line)
         return 2
     if args.json:
         show_json(result)
     else:
-        show(whatif_lines(result, cli_lang(args)))
+        show(whatif_lines(result, lang()))
     return 0

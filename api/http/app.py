@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
-from api.http import API_PREFIX, handlers
+from api.http import API_PREFIX, docs, handlers, openapi
 from api.http.middleware import BodyLimitMiddleware
 from api.http.routes import (
     audit,
@@ -34,6 +34,7 @@ from api.store.case_list import CaseList
 from api.store.tokens import TokenLookup
 from engine import start
 from engine.memos.isolation import renderer
+from rules.messages import message
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -71,11 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
         title="kaoping 考评",
-        summary=f"Review of third-party budget-performance evaluation commissions ({settings.office_name})",
+        summary=message("schema.summary", office=settings.office_name),
+        description=message("schema.description"),
         version=_version(),
         lifespan=_lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # api/http/docs.py serves the pages, offline and without inline script
         redoc_url=None,
         generate_unique_id_function=operation_id,
         separate_input_output_schemas=False,
@@ -99,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     for module in (whatif, sheets, register, panel, replay):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(docs.router)
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
@@ -106,4 +109,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upload_paths=re.compile(deliverables.UPLOAD_PATHS),
     )
     handlers.install(app)
+    openapi.install(app)
     return app

@@ -19,7 +19,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.errors import NotAuthenticatedError
-from api.http.language import text
 from api.http.routing import json_body
 from api.roles import EVERYONE, OFFICE, READ_ALL, SCORERS
 from api.settings import Settings
@@ -77,14 +76,14 @@ async def get_principal(
     if known is not None:
         return known
     if credentials is None:
-        raise NotAuthenticatedError("send Authorization: Bearer <token>", headers=_CHALLENGE)
+        raise NotAuthenticatedError("api.no_token", headers=_CHALLENGE)
     tokens: TokenLookup = request.app.state.tokens
     found = tokens.lookup(credentials.credentials)
     if isinstance(found, Expired):
         when = found.at.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M")
-        raise NotAuthenticatedError(text(request, "token.expired", at=when), headers=_CHALLENGE)
+        raise NotAuthenticatedError("token.expired", at=when, headers=_CHALLENGE)
     if found is None:
-        raise NotAuthenticatedError("unknown or revoked token", headers=_CHALLENGE)
+        raise NotAuthenticatedError("api.bad_token", headers=_CHALLENGE)
     return found
 
 
@@ -133,6 +132,8 @@ async def get_office(settings: Annotated[Settings, Depends(get_settings_dep)]) -
         name=settings.office_name,
         number_prefix=settings.document_number_prefix,
         district_bureau=settings.district_bureau,
+        red_header=settings.red_header,
+        red_header_text=settings.red_header_text,
     )
 
 

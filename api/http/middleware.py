@@ -7,8 +7,24 @@ from typing import TYPE_CHECKING
 
 from fastapi import HTTPException
 
+from api import jsonio
+from api.http.language import language
+from rules.messages import Lang, message
+
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class BodyTooLargeError(HTTPException):
+    """A body that grew past the limit while it was read (the handler words it as 413)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, detail=message("api.body_too_large", "zh", limit=limit))
+        self.limit = limit
+
+    def text(self, lang: Lang) -> str:
+        """The sentence in ``lang``."""
+        return message("api.body_too_large", lang, limit=self.limit)
 
 
 class BodyLimitMiddleware:
@@ -45,9 +61,11 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         max_bytes = self._limit(scope)
-        declared = dict(scope["headers"]).get(b"content-length", b"")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > max_bytes:
-            await _too_large(max_bytes, send)
+            lang = language(headers.get(b"accept-language", b"").decode("latin-1"))
+            await _too_large(BodyTooLargeError(max_bytes).text(lang), send)
             return
         received = 0
 
@@ -57,19 +75,14 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > max_bytes:
-                    raise HTTPException(413, detail=_too_large_text(max_bytes))
+                    raise BodyTooLargeError(max_bytes)
             return message
 
         await self.app(scope, limited, send)
 
 
-def _too_large_text(max_bytes: int) -> str:
-    return f"the request body is larger than {max_bytes} bytes"
-
-
-async def _too_large(max_bytes: int, send: Send) -> None:
-    # Written out: the sentence has no character JSON would escape.
-    body = f'{{"detail": "{_too_large_text(max_bytes)}"}}'.encode()
+async def _too_large(text: str, send: Send) -> None:
+    body = jsonio.encode({"detail": text})
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -27,8 +27,7 @@ _log = logging.getLogger("kaoping.api")
 CLIENT_CLOSED = 499
 """The status logged for a request whose client went away (no response reaches it)."""
 
-MAX_DEPTH = 32
-"""Deepest nesting of objects and arrays accepted in a request body (a case is about 6 deep)."""
+MAX_DEPTH = jsonio.MAX_DEPTH
 _CONTAINERS = (dict, list)
 
 
@@ -52,27 +51,36 @@ def depth(value: Any) -> int:
 
 
 def parse_json(raw: bytes) -> Any:
-    """Parse a request body with exact decimals; ``ValueError`` for bad JSON or too deep nesting."""
-    try:
-        data = jsonio.loads(raw)
-    except RecursionError:
-        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
+    """Parse a request body with exact decimals.
+
+    Raises:
+        JsonError: bad JSON, a repeated key, or nesting deeper than ``MAX_DEPTH``.
+    """
+    data = jsonio.loads(raw)
     if depth(data) > MAX_DEPTH:
-        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+        raise jsonio.JsonError(f"nested deeper than {MAX_DEPTH} levels", "depth", limit=MAX_DEPTH)
     return data
+
+
+class BodyJsonError(json.JSONDecodeError):
+    """Bad JSON in a body FastAPI validates: it answers 422, and the handler words ``cause``'s errors."""
+
+    def __init__(self, cause: jsonio.JsonError, doc: str) -> None:
+        super().__init__(str(cause), doc, 0)
+        self.cause = cause
 
 
 class JsonRequest(Request):
     """A request whose JSON keeps decimals exact (``88.5`` is ``Decimal("88.5")``) and refuses NaN."""
 
     async def json(self) -> Any:
-        """The parsed body; bad JSON is a :class:`json.JSONDecodeError` (FastAPI answers 422)."""
+        """The parsed body; bad JSON is a :class:`BodyJsonError` (FastAPI answers 422)."""
         if not hasattr(self, "_json"):
             raw = await self.body()
             try:
                 self._json = parse_json(raw)
-            except ValueError as exc:
-                raise json.JSONDecodeError(str(exc), raw.decode("utf-8", "replace"), 0) from None
+            except jsonio.JsonError as exc:
+                raise BodyJsonError(exc, raw.decode("utf-8", "replace")) from None
         return self._json
 
 
@@ -134,10 +142,8 @@ async def json_body(request: Request) -> Any:
     """The body of a route that validates it itself (a case): any JSON value, or a 422 error list."""
     try:
         return parse_json(await request.body())
-    except ValueError as exc:
-        raise CaseError(
-            [{"loc": [], "msg": f"the body is not valid JSON: {exc}", "type": "json_invalid"}]
-        ) from None
+    except jsonio.JsonError as exc:
+        raise CaseError(exc.errors()) from None
 
 
 def json_request_body(

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from api.errors import ForbiddenError
 from api.roles import READ_ALL
+from rules.messages import Term
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ CLI: Final = Principal(token_id=None, role="finance_office", label="cli")
 def require_role(principal: Principal, roles: frozenset[str]) -> Principal:
     """The principal, or :class:`ForbiddenError` when its role is not one of ``roles``."""
     if principal.role not in roles:
-        raise ForbiddenError(f"a {principal.role} token may not do this")
+        raise ForbiddenError("api.role_forbidden", role=Term("role", principal.role))
     return principal
 
 
@@ -78,8 +79,8 @@ def check_score_write(principal: Principal, party: str, *, member_scores: bool) 
         return
     if role == "expert" and party == "expert_panel":
         if member_scores:
-            raise ForbiddenError('an expert writes only its own score: send {"score": ...}')
+            raise ForbiddenError("api.expert_own_score")
         return
     if role == "project_unit" and party == "project_unit":
         return
-    raise ForbiddenError(f"a {role} token may not write the {party} score")
+    raise ForbiddenError("api.score_forbidden", role=Term("role", role), party=Term("party", party))

@@ -22,6 +22,8 @@ from api.store.jsondoc import if_match_allows, merge_patch, plain
 from api.store.schemas import CasePublic, CaseSummary, StoredCase
 from api.store.tables import CaseMemberRow, CaseRow, utcnow
 from engine.errors import CaseError
+from engine.normalise import normalise_case
+from engine.problems import entry
 from engine.validate import parse_case
 
 if TYPE_CHECKING:
@@ -30,9 +32,9 @@ if TYPE_CHECKING:
 _TOKEN_ID_CHARS = 64
 
 
-def bad_input(loc: list[str | int], msg: str, kind: str) -> CaseError:
-    """A :class:`CaseError` of one bad field."""
-    return CaseError([{"loc": loc, "msg": msg, "type": kind}])
+def bad_input(loc: list[str | int], kind: str, **ctx: Any) -> CaseError:
+    """A :class:`CaseError` of one bad field (``ctx``: the values of its message)."""
+    return CaseError([entry(loc, kind, **ctx)])
 
 
 def validate_stored(session: Session, body: dict[str, Any]) -> Case:
@@ -89,7 +91,7 @@ def public(row: CaseRow) -> CasePublic:
 
 def no_case(case_id: str) -> NotFoundError:
     """The 404 of a case that does not exist -- and of one the caller may not read: the same answer."""
-    return NotFoundError(f"no case {case_id}")
+    return NotFoundError("api.no_case", case_id=case_id)
 
 
 def case_row(session: Session, case_id: str, principal: Principal, *, lock: bool = False) -> CaseRow:
@@ -106,32 +108,30 @@ def case_row(session: Session, case_id: str, principal: Principal, *, lock: bool
 def check_writable(row: CaseRow, if_match: str | None, *, required: bool) -> None:
     """Refuse a write to an archived case, or with a stale ``If-Match`` (or none, when ``required``)."""
     if row.archived:
-        raise ConflictError(f"case {row.case_id} is archived; restore it first")
+        raise ConflictError("api.case_archived", case_id=row.case_id)
     if if_match is None:
         if required:
-            raise PreconditionRequiredError(f'send If-Match: "{row.version}" (the ETag of the case you read)')
+            raise PreconditionRequiredError("api.if_match_required", version=row.version)
         return
     if not if_match_allows(if_match, row.version):
-        raise ConflictError(
-            f"case {row.case_id} changed (now version {row.version}); read it again and retry"
-        )
+        raise ConflictError("api.case_changed", case_id=row.case_id, version=row.version)
 
 
 def create_case(*, session: Session, data: Any, actor: Principal) -> CasePublic:
     """Store a new case (409 when its ``case_id`` exists, archived or not)."""
     begin_write(session)
     if not isinstance(data, dict):
-        raise bad_input([], "a case must be a JSON object", "model_type")
-    body = plain(data)
+        raise bad_input([], "model_type", reason="case")
+    body = normalise_case(plain(data))
     case = validate_stored(session, body)
     if session.get(CaseRow, case.case_id) is not None:
-        raise ConflictError(f"case {case.case_id} exists already")
+        raise ConflictError("api.case_exists", case_id=case.case_id)
     row = CaseRow(case_id=case.case_id, body=body, year=0, agency_code="", project_unit="")
     try:  # a concurrent create of the same case_id fails here on PostgreSQL (SQLite: one writer at a time)
         store_body(session, row, body, case)
     except IntegrityError:
         session.rollback()
-        raise ConflictError(f"case {case.case_id} exists already") from None
+        raise ConflictError("api.case_exists", case_id=case.case_id) from None
     add_audit(session, actor, "case.create", f"case:{case.case_id}", {"version": 1})
     session.commit()
     return public(row)
@@ -150,10 +150,10 @@ def patch_case(
     row = case_row(session, case_id, actor, lock=True)
     check_writable(row, if_match, required=True)
     if not isinstance(patch, dict):
-        raise bad_input([], "a merge patch must be a JSON object", "model_type")
-    body = merge_patch(row.body, plain(patch))
+        raise bad_input([], "model_type", reason="patch")
+    body = normalise_case(merge_patch(row.body, plain(patch)))
     if body.get("case_id") != case_id:
-        raise bad_input(["case_id"], "cannot be changed", "case_id_changed")
+        raise bad_input(["case_id"], "case_id_changed")
     store_body(session, row, body, validate_stored(session, body))
     row.version += 1
     fields = sorted(set(patch) & set(StoredCase.model_fields))
@@ -169,7 +169,7 @@ def set_archived(
     begin_write(session)
     row = case_row(session, case_id, actor, lock=True)
     if if_match is not None and not if_match_allows(if_match, row.version):
-        raise ConflictError(f"case {case_id} changed (now version {row.version}); read it again and retry")
+        raise ConflictError("api.case_changed", case_id=case_id, version=row.version)
     if row.archived != archived:
         row.archived, row.version, row.updated_at = archived, row.version + 1, utcnow()
         session.add(row)

@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from api.errors import ConflictError
 from engine.errors import KaopingError
+from rules.messages import Localised
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
@@ -74,7 +75,7 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={_WRITE: True})
 
 
-def flush_new(session: Session, what: str) -> None:
+def flush_new(session: Session, what: Localised | str) -> None:
     """Flush a transaction's new rows now; a concurrent insert of the same key is a 409.
 
     PostgreSQL waits for the other transaction, then fails here; SQLite's writers run one at a time.
@@ -83,21 +84,20 @@ def flush_new(session: Session, what: str) -> None:
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise ConflictError(f"{what} exists already") from None
-
-
-def commit_new(session: Session, what: str) -> None:
-    """Commit a transaction that inserts ``what``; a concurrent insert of the same key is a 409."""
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        raise ConflictError(f"{what} exists already") from None
+        raise ConflictError("api.exists", what=what) from None
 
 
 def new_session(engine: Engine) -> Session:
     """A session whose objects stay readable after commit."""
     return Session(engine, expire_on_commit=False)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (resolved), or ``None`` for a database server."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    return Path(parsed.database or ":memory:").resolve()
 
 
 def describe(url: str) -> str:

@@ -43,8 +43,7 @@ from engine.memos import (
 )
 from engine.memos.isolation import RenderBudgetError
 from engine.validate import parse_case
-from rules import load_rulebook
-from rules.messages import message
+from rules.messages import Term
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -97,15 +96,14 @@ def _check_document_date(given: date | None, commissioned_on: date) -> None:
     if given < commissioned_on:
         raise bad_input(
             ["document_date"],
-            message("records.document_date_early", "zh", date=given, commissioned_on=commissioned_on),
             "document_date_before_commission",
+            date=given.isoformat(),
+            commissioned_on=commissioned_on.isoformat(),
         )
     latest = _a_year_after(office_today())
     if given > latest:
         raise bad_input(
-            ["document_date"],
-            message("records.document_date_late", "zh", date=given, latest=latest),
-            "document_date_too_late",
+            ["document_date"], "document_date_too_late", date=given.isoformat(), latest=latest.isoformat()
         )
 
 
@@ -121,12 +119,9 @@ def _document_holder(session: Session, office: str, year: int, number: int) -> D
 def _number_taken(holder: DecisionRow, office: OfficeInfo, year: int) -> ConflictError:
     number = f"{office.number_prefix}〔{year}〕{holder.document_number}号"
     return ConflictError(
-        message(
-            "records.document_number_taken",
-            "zh",
-            number=number,
-            record=chain.decision_name(holder.case_id, holder.number),
-        )
+        "records.document_number_taken",
+        number=number,
+        record=chain.decision_name(holder.case_id, holder.number),
     )
 
 
@@ -142,7 +137,7 @@ def create_decision(
     begin_write(session)
     case = case_row(session, case_id, actor, lock=True)
     if case.archived:
-        raise ConflictError(f"case {case_id} is archived; restore it first")
+        raise ConflictError("api.case_archived", case_id=case_id)
     resolved = registry.resolve_case(session=session, body=case.body, exclude_case=case_id)
     parsed = parse_case(resolved)
     request = request or DecisionRequest()
@@ -204,7 +199,7 @@ def _conflict(session: Session, office: OfficeInfo, row: DecisionRow) -> ApiErro
         holder = _document_holder(session, office.name, row.document_year, row.document_number)
         if holder is not None:
             return _number_taken(holder, office, row.document_year)
-    return ConflictError(message("records.write_conflict", "zh"))
+    return ConflictError("records.write_conflict")
 
 
 def can_read_decision(principal: Principal, evaluated: Mapping[str, Any]) -> bool:
@@ -233,7 +228,7 @@ def _row(session: Session, case_id: str, number: int, principal: Principal) -> D
     if row is not None and can_read_decision(principal, row.input):
         return row
     _case_visible(session, case_id, principal, readable=_any_readable(session, case_id, principal))
-    raise NotFoundError(f"case {case_id} has no decision {number}")
+    raise NotFoundError("api.no_decision", case_id=case_id, number=number)
 
 
 def _any_readable(session: Session, case_id: str, principal: Principal) -> bool:
@@ -287,13 +282,14 @@ def memo(  # noqa: PLR0913 - which memo, who asks, and the renderer it runs in
         data = templates.template_data(session, row.templates, context.template)
         return renderer.render(context, data, office, row.document_date)
     except UnknownMemoKindError as exc:
-        raise NotFoundError(str(exc)) from None
+        raise NotFoundError("api.memo_refused", reason=exc) from None
     except MemoNotApplicableError as exc:
-        raise ConflictError(str(exc)) from None
+        raise ConflictError("api.memo_refused", reason=exc) from None
     except (MemoTemplateError, RenderBudgetError) as exc:
-        reason = exc.text("zh") if isinstance(exc, RenderBudgetError) else "；".join(exc.problems[:3])
-        label = load_rulebook().vocabulary.label("memo_kind", kind)
-        stem = context.template
+        reason = exc if isinstance(exc, RenderBudgetError) else "；".join(exc.problems[:3])
         raise ConflictError(
-            message("template.memo_failed", "zh", memo=label, template=f"{stem}.docx", reason=reason)
+            "template.memo_failed",
+            memo=Term("memo_kind", kind),
+            template=f"{context.template}.docx",
+            reason=reason,
         ) from None

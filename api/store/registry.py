@@ -29,7 +29,9 @@ from api.store.schemas import AgencyPublic, AgencyRecord, ExpertPublic, ExpertRe
 from api.store.tables import AgencyRow, CaseRow, DecisionRow, ExpertRow, utcnow
 from engine.errors import CaseError
 from engine.models import HistoryEntry
+from engine.problems import entry
 from engine.validate import case_id_of
+from rules.messages import Text
 
 if TYPE_CHECKING:
     from api.store.access import Principal
@@ -52,24 +54,22 @@ def _agency_public(session: Session, row: AgencyRow) -> AgencyPublic:
 
 def _check_key(key: str, given: str, field: str) -> None:
     if key != given:
-        raise CaseError(
-            [{"loc": [field], "msg": f"must be {key}, the id in the path", "type": "id_mismatch"}]
-        )
+        raise CaseError([entry([field], "id_mismatch", key=key)])
 
 
 def _check_version(if_match: str | None, version: int) -> None:
     if if_match is not None and not if_match_allows(if_match, version):
-        raise ConflictError(f"the record changed (now version {version}); read it again")
+        raise ConflictError("api.record_changed", version=version)
 
 
 def create_agency(*, session: Session, record: AgencyRecord, actor: Principal) -> AgencyPublic:
     """Register an agency; :class:`ConflictError` when its credit code is registered already."""
     begin_write(session)
     if session.get(AgencyRow, record.credit_code) is not None:
-        raise ConflictError(f"agency {record.credit_code} is registered already")
+        raise ConflictError("api.agency_exists", credit_code=record.credit_code)
     row = AgencyRow(credit_code=record.credit_code, name=record.name, record=as_json(record))
     session.add(row)
-    flush_new(session, f"agency {row.credit_code}")
+    flush_new(session, Text("api.what.agency", {"key": row.credit_code}))
     add_audit(session, actor, "agency.create", f"agency:{row.credit_code}")
     session.commit()
     return _agency_public(session, row)
@@ -99,7 +99,7 @@ def _agency_row(session: Session, credit_code: str, *, lock: bool = False) -> Ag
     statement = select(AgencyRow).where(AgencyRow.credit_code == credit_code)
     row = session.exec(statement.with_for_update() if lock else statement).first()
     if row is None:
-        raise NotFoundError(f"no agency {credit_code} in the registry")
+        raise NotFoundError("api.no_agency", credit_code=credit_code)
     return row
 
 
@@ -175,7 +175,7 @@ def _expert_row(session: Session, expert_id: str, *, lock: bool = False) -> Expe
     statement = select(ExpertRow).where(ExpertRow.expert_id == expert_id)
     row = session.exec(statement.with_for_update() if lock else statement).first()
     if row is None:
-        raise NotFoundError(f"no expert {expert_id} in the registry")
+        raise NotFoundError("api.no_expert", expert_id=expert_id)
     return row
 
 
@@ -183,10 +183,10 @@ def create_expert(*, session: Session, record: ExpertRecord, actor: Principal) -
     """Register an expert; :class:`ConflictError` when the id is taken."""
     begin_write(session)
     if session.get(ExpertRow, record.id) is not None:
-        raise ConflictError(f"expert {record.id} is registered already")
+        raise ConflictError("api.expert_exists", expert_id=record.id)
     row = ExpertRow(expert_id=record.id, name=record.name, record=as_json(record))
     session.add(row)
-    flush_new(session, f"expert {row.expert_id}")
+    flush_new(session, Text("api.what.expert", {"key": row.expert_id}))
     add_audit(session, actor, "expert.create", f"expert:{row.expert_id}")
     session.commit()
     return _expert_public(row)
@@ -273,7 +273,7 @@ def resolve_body(
             resolved["agency"] = registered
         elif reference:
             errors.append(
-                _missing(["agency", "credit_code"], f"no agency {found['credit_code']} in the registry")
+                _missing(["agency", "credit_code"], Text("api.what.agency", {"key": found["credit_code"]}))
             )
     panel = resolved.get("panel")
     if isinstance(panel, dict) and isinstance(panel.get("members"), list):
@@ -283,7 +283,9 @@ def resolve_body(
                 record = expert(member["id"])
                 if record is None:
                     errors.append(
-                        _missing(["panel", "members", i, "id"], f"no expert {member['id']} in the registry")
+                        _missing(
+                            ["panel", "members", i, "id"], Text("api.what.expert", {"key": member["id"]})
+                        )
                     )
                     continue
                 member = record  # noqa: PLW2901 - the reference is replaced by the record
@@ -299,5 +301,5 @@ def _get(session: Session, table: type[T], key: str, pattern: re.Pattern[str]) -
     return session.get(table, key) if pattern.match(key) else None
 
 
-def _missing(loc: list[str | int], msg: str) -> dict[str, Any]:
-    return {"loc": loc, "msg": msg, "type": "registry_reference"}
+def _missing(loc: list[str | int], what: Text) -> dict[str, Any]:
+    return entry(loc, "registry_reference", what=what)

@@ -10,11 +10,13 @@ from sqlmodel import Session
 from api.errors import ConflictError
 from api.store.access import Principal, check_score_write, member_ids
 from api.store.audit import add_audit
-from api.store.cases import bad_input, case_row, check_writable, public, store_body, validate_stored
+from api.store.cases import case_row, check_writable, public, store_body, validate_stored
 from api.store.db import begin_write
 from api.store.jsondoc import plain
 from api.store.schemas import CasePublic, ScoresPut
 from engine.errors import CaseError
+from engine.problems import entry
+from rules.messages import Term, Text
 
 
 def put_score(  # noqa: PLR0913 - one keyword per part of the request
@@ -37,29 +39,21 @@ def put_score(  # noqa: PLR0913 - one keyword per part of the request
         if actor.role == "expert":
             value = {actor.expert_id: scores.score}
         elif scores.scores is None:
-            raise bad_input(
-                ["score"],
-                'the expert panel is scored per member: send {"scores": {"E1": "88"}}',
-                "score_shape",
-            )
+            raise CaseError([entry(["score"], "score_shape", advice=Text("api.panel_per_member", {}))])
         else:
             value = dict(scores.scores)
         panel = set(member_ids(row.body))
         unknown = [m for m in value if m not in panel]
         if unknown:
-            raise CaseError(
-                [
-                    {"loc": ["scores", m], "msg": "is not on the panel", "type": "unknown_member"}
-                    for m in unknown
-                ]
-            )
+            raise CaseError([entry(["scores", m], "unknown_member", id=m) for m in unknown])
     elif scores.scores is not None:
-        raise bad_input(["scores"], f'the {party} gives one score: send {{"score": "90"}}', "score_shape")
+        advice = Text("api.one_score", {"party": Term("party", party)})
+        raise CaseError([entry(["scores"], "score_shape", advice=advice)])
     else:
         value = scores.score
     body = copy.deepcopy(row.body)
     if not isinstance(body.get(node), dict):
-        raise ConflictError(f"case {case_id} has no {node} yet; add it (PATCH) before scoring it")
+        raise ConflictError("api.no_node", case_id=case_id, node=Term("node", node))
     node_scores = dict(body[node].get("scores") or {})
     detail: dict[str, Any] = {"node": node, "party": party}
     if party == "expert_panel":

@@ -51,7 +51,7 @@ SPECIMEN = Path(__file__).resolve().parents[2] / "engine" / "testing" / "QB-2024
 
 def _known(stem: str) -> None:
     if stem not in STEMS:
-        raise NotFoundError(f"no template {stem!r}; the templates are: {', '.join(STEMS)}")
+        raise NotFoundError("api.no_template", stem=stem, stems=", ".join(STEMS))
 
 
 def sha256(data: bytes) -> str:
@@ -203,5 +203,5 @@ def template_data(session: Session, chosen: dict[str, Any] | None, stem: str) ->
         select(TemplateRow).where(TemplateRow.stem == stem, TemplateRow.sha256 == digest)
     ).first()
     if row is None:
-        raise NotFoundError(f"the {stem} template {digest} this decision was issued with is missing")
+        raise NotFoundError("api.template_missing", stem=stem, digest=digest)
     return row.data

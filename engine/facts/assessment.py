@@ -6,10 +6,12 @@ from decimal import Decimal
 
 from engine.calendar import WorkingDayCalendar
 from engine.facts._common import NONE_H, Facts, derives, join, shown
+from engine.missing import missing_phrases
 from engine.models import Case, Scores
 from engine.money import quantize
 from rules import RuleSet
 from rules.facts import hundredths
+from rules.messages import message
 
 NODES = ("plan", "draft")
 PARTIES = ("expert_panel", "project_unit", "finance_office")
@@ -71,7 +73,7 @@ def assessment(case: Case, rs: RuleSet, f: Facts, _calendar: WorkingDayCalendar)
     f.trace["ASM-01"] = {
         "node_weights": dict(shown(rs)["node_weights"]),
         "node_scores": node_facts,
-        "missing": join(f.missing),
+        "missing": _missing_words(case, f.missing),
         **{
             f"{p}_score": str(quantize(parties[p], _PARTY_SCORE_PLACES)) if p in parties else None
             for p in PARTIES
@@ -81,6 +83,18 @@ def assessment(case: Case, rs: RuleSet, f: Facts, _calendar: WorkingDayCalendar)
     f.trace["ASM-03"] = {"composite": composite}
     f.trace["ASM-04"] = {"prohibited_conduct": conduct}
     _follow_ups(nodes, rs, f, composite)
+
+
+def _missing_words(case: Case, missing: list[str]) -> str:
+    """The absent scores in words (who has not scored), for the trace's sentence; 无 when none."""
+    if not missing:
+        return join([])
+    members = [(m.id, m.name) for m in case.panel.members] if case.panel else []
+    scored = {
+        name: list(node.scores.expert_panel or {}) if node and node.scores else []
+        for name, node in (("plan", case.plan), ("draft", case.draft))
+    }
+    return message("score.list_separator").join(missing_phrases(missing, members, scored))
 
 
 def _follow_ups(

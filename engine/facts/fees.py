@@ -9,6 +9,7 @@ from engine.errors import CaseError
 from engine.facts._common import Facts, derives, shown
 from engine.models import Case
 from engine.money import to_fen
+from engine.problems import entry
 from rules import RuleSet
 
 
@@ -17,18 +18,7 @@ def _late_days(calendar: WorkingDayCalendar, node: str, deadline: date, submitte
     try:
         return calendar.late_working_days(deadline, submitted)
     except CalendarGapError as exc:
-        raise CaseError(
-            [
-                {
-                    "loc": [node, "submitted_on"],
-                    "msg": (
-                        f"the working-day calendar does not cover {exc.year}; "
-                        f"add rules/calendar/{exc.year}.yaml"
-                    ),
-                    "type": "calendar_gap",
-                }
-            ]
-        ) from None
+        raise CaseError([entry([node, "submitted_on"], "calendar_gap", year=exc.year)]) from None
 
 
 @derives("late_days")

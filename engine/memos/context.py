@@ -10,6 +10,7 @@ trace ``cite``) and the values used (the trace ``facts``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,29 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Mapping
 
-__all__ = ["MemoContext", "OfficeInfo", "build_context"]
+__all__ = ["NON_BREAKING_HYPHEN", "WORD_JOINER", "MemoContext", "OfficeInfo", "build_context", "unbroken"]
+
+NON_BREAKING_HYPHEN = "\u2011"
+"""Written for the hyphens of an ISO date (2024‑01‑01): a line never breaks after it (Word, LibreOffice)."""
+WORD_JOINER = "\u2060"
+"""Written between the characters of a document number and a date in Chinese: no line break inside."""
+_ISO_DATE = re.compile(r"(?<![0-9])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
+
+
+def unbroken(text: str) -> str:
+    """A text whose characters stay on one line (a document number, a date in Chinese numerals)."""
+    return WORD_JOINER.join(text)
+
+
+def _dates_unbroken(value: Any) -> Any:
+    """Every ISO date in a context value written with non-breaking hyphens (lists and rows too)."""
+    if isinstance(value, str):
+        return _ISO_DATE.sub(f"\\1{NON_BREAKING_HYPHEN}\\2{NON_BREAKING_HYPHEN}\\3", value)
+    if isinstance(value, list):
+        return [_dates_unbroken(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dates_unbroken(v) for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -36,6 +59,10 @@ class OfficeInfo:
     """The document-number prefix, e.g. 七财评 (七财评〔2024〕7号)."""
     district_bureau: str
     """The district finance bureau referrals go to, e.g. 闵行区财政局."""
+    red_header: bool = False
+    """Print the red issuing-office header (红头, GB/T 9704-2012 §7.2) on memos whose template has it."""
+    red_header_text: str = ""
+    """The header's words (发文机关标志), e.g. 七宝镇财政所文件; empty: the office's name."""
 
 
 @dataclass
@@ -51,7 +78,7 @@ class MemoContext:
 def _number_line(office: OfficeInfo, number: int | None, date: dt.date) -> str:
     """The document number as GB/T 9704 writes it, e.g. 七财评〔2024〕7号; without a number, a blank."""
     shown = str(number) if number is not None else "\u3000\u3000\u3000"
-    return f"{clean(office.number_prefix)}〔{date.year}〕{shown}号"
+    return unbroken(f"{clean(office.number_prefix)}〔{date.year}〕{shown}号")
 
 
 def _common(src: Source, office: OfficeInfo, number: int | None, date: dt.date) -> dict[str, Any]:
@@ -63,8 +90,10 @@ def _common(src: Source, office: OfficeInfo, number: int | None, date: dt.date) 
         "rule_version": clean(src.decision["rule_version"]),
         "office_name": clean(office.name),
         "district_bureau": clean(office.district_bureau),
+        "red_header": bool(office.red_header),
+        "red_header_text": clean(office.red_header_text or office.name),
         "document_number_line": _number_line(office, number, date),
-        "document_date": date.isoformat(),
+        "document_date": date.isoformat(),  # printed through date_zh
         "commissioning_party": clean(commission["commissioning_party"]),
         "project_name": clean(commission["project_name"]),
         "project_unit": clean(commission["project_unit"]),
@@ -100,4 +129,10 @@ def build_context(  # noqa: PLR0913 - the case, its decision, the kind, and what
     if refusal is not None:
         raise MemoNotApplicableError(kind, refusal.text("zh"), refusal.text("en"))
     values = _common(src, office, document_number, document_date) | spec.build(src)
-    return MemoContext(kind=kind, template=spec.template, values=values, footnotes=src.notes.texts)
+    dated = {k: v if k in _ISO_FIELDS else _dates_unbroken(v) for k, v in values.items()}
+    notes = {n: _dates_unbroken(text) for n, text in src.notes.texts.items()}
+    return MemoContext(kind=kind, template=spec.template, values=dated, footnotes=notes)
+
+
+_ISO_FIELDS = frozenset({"document_date", "commissioned_on", "deadline", "submitted_on", "panel_formed_on"})
+"""Dates a template prints through a filter (date_zh): kept as ISO dates for it."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from engine.errors import KaopingError
 from rules import load_rulebook
-from rules.messages import message
+from rules.messages import Lang, message
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,11 +30,19 @@ class MemoNotApplicableError(MemoError):
         self.reason_zh = reason_zh
         self.reason_en = reason_en
         vocabulary = load_rulebook().vocabulary
-        zh = message("memo.cannot_issue", "zh", memo=vocabulary.label("memo_kind", kind), reason=reason_zh)
-        en = message(
-            "memo.cannot_issue", "en", memo=vocabulary.label("memo_kind", kind, "en"), reason=reason_en
-        )
-        super().__init__(f"{zh} / {en}")
+        self.texts = {
+            "zh": message(
+                "memo.cannot_issue", "zh", memo=vocabulary.label("memo_kind", kind), reason=reason_zh
+            ),
+            "en": message(
+                "memo.cannot_issue", "en", memo=vocabulary.label("memo_kind", kind, "en"), reason=reason_en
+            ),
+        }
+        super().__init__(f"{self.texts['zh']} / {self.texts['en']}")
+
+    def text(self, lang: Lang) -> str:
+        """The message in ``lang``."""
+        return self.texts[lang]
 
 
 class UnknownMemoKindError(MemoError, ValueError):
@@ -48,7 +56,12 @@ class UnknownMemoKindError(MemoError, ValueError):
             "memo.unknown_kind", "zh", kind=kind, kinds="、".join(f"{k}（{labels[k]}）" for k in kinds)
         )
         en = message("memo.unknown_kind", "en", kind=kind, kinds=", ".join(kinds))
+        self.texts = {"zh": zh, "en": en}
         super().__init__(f"{zh} / {en}")
+
+    def text(self, lang: Lang) -> str:
+        """The message in ``lang``."""
+        return self.texts[lang]
 
 
 class MemoTemplateError(MemoError):

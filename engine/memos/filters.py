@@ -109,7 +109,8 @@ def date_zh(value: Any) -> str:
     else:
         raise TypeError(f"date_zh: expected a date or an ISO date string, got {type(value).__name__}")
     year = "".join(_DIGITS_ZH[int(ch)] for ch in f"{day.year:04d}")
-    return f"{year}年{_number_zh(day.month)}月{_number_zh(day.day)}日"
+    # One word to the line breaker (U+2060 WORD JOINER between characters): a date is never split.
+    return "\u2060".join(f"{year}年{_number_zh(day.month)}月{_number_zh(day.day)}日")
 
 
 def percent(value: Any) -> str:

@@ -8,17 +8,17 @@ trace ``cite``) and the values used (the trace ``facts``), worded by ``rules/mem
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from engine.memos.facts_words import FactWords
 from engine.memos.locations import file_location
 from engine.memos.marks import Notes, clean
 from rules import load_rulebook
 from rules.memos import memo_data
 
-__all__ = ["NONE", "Source", "fact", "facts_text", "number"]
+__all__ = ["NONE", "Source", "fact", "number"]
 
 NONE = "—"
 """What a memo prints for a figure the decision leaves empty."""
@@ -39,30 +39,6 @@ def fact(entry: Mapping[str, Any], *path: str) -> Any:
     return node
 
 
-def _fact_text(value: Any) -> str:
-    """One fact value in a footnote: strings as they are, the rest as compact JSON."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if value is None:
-        return "无"
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "、".join(value) or "无"
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def facts_text(facts: Mapping[str, Any]) -> str:
-    """Trace facts as ``key=value`` items; a nested object gives one per key (``node_weights.plan=0.4``)."""
-    items = []
-    for key, value in facts.items():
-        if isinstance(value, Mapping) and value:
-            items += [f"{key}.{sub}={_fact_text(inner)}" for sub, inner in value.items()]
-        else:
-            items.append(f"{key}={_fact_text(value)}")
-    return "；".join(items) or "无"
-
-
 class Source:
     """Typed reading of the case and decision dicts (contract shapes) for the context builders."""
 
@@ -73,9 +49,11 @@ class Source:
         self.notes = Notes()
         rulebook = load_rulebook()
         self.vocabulary = rulebook.vocabulary
+        self.facts = FactWords(rulebook.facts, rulebook.vocabulary)
         self.wording = memo_data()
         # Titles and severities come from the catalogue of the decision's own rule version.
-        rules = rulebook.at(str(decision["rule_version"])).rules
+        self.ruleset = rulebook.at(str(decision["rule_version"]))
+        rules = self.ruleset.rules
         self.titles = {r.id: r.title for r in rules}
         self.warn_rules = frozenset(r.id for r in rules if r.severity == "WARN")
 
@@ -103,7 +81,7 @@ class Source:
             rule=rule,
             title=self.titles.get(rule, ""),
             cite=str(entry["cite"]),
-            facts=facts_text(entry.get("facts") or {}),
+            facts=self.facts.text(entry.get("facts") or {}),
         )
         return self.notes.mark(text)
 

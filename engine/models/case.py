@@ -7,19 +7,46 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 from pydantic_core import PydanticCustomError
 
-from engine._types import (
-    CaseId,
-    CreditCode,
-    IndicatorNumber,
-    IsoDate,
-    Money,
-    Name,
-    PartyScore,
-    Text,
-)
+from engine._types import CaseId, CreditCode, IndicatorNumber, IsoDate, Money, PartyScore
+from engine.identifiers import MemberId, Name, Text
 
+# The closed code lists of the contract, each the codes of its list in rules/vocabulary.yaml (same order;
+# tests/vocabulary/test_code_lists.py keeps them equal). A label or synonym is normalised to its code
+# before validation (engine/normalise.py); anything else is a `literal_error` listing the codes.
 Grade = Literal["优", "良", "中", "差"]
 EvaluationKind = Literal["pre", "tracking", "post", "self"]
+AgencyKind = Literal[
+    "consultancy",
+    "cpa_firm",
+    "appraisal_firm",
+    "law_firm",
+    "research_institute",
+    "university",
+    "trading_company",
+    "individual",
+    "other",
+]
+ContractClause = Literal[
+    "parties",
+    "scope",
+    "requirements",
+    "timeline",
+    "fee_payment",
+    "liability",
+    "confidentiality",
+    "quality_fee_linkage",
+    "other",
+]
+PlanSection = Literal["project_overview", "evaluation_framework", "evidence_methods", "timetable", "other"]
+ReportSection = Literal[
+    "summary",
+    "project_overview",
+    "evaluation_work",
+    "analysis_conclusion",
+    "experience_problems_suggestions",
+    "other_matters",
+    "other",
+]
 Channel = Literal["e_marketplace", "public_tender", "direct", "other"]
 MarketplaceStatus = Literal["active", "frozen", "suspended", "removed"]
 ViolationKind = Literal["major_illegal_record", "complaint_upheld", "other"]
@@ -55,7 +82,7 @@ class Commission(_In):
     commissioned_on: IsoDate
     contract_fee: Money
     procurement: Procurement
-    contract_clauses: list[Text]
+    contract_clauses: list[ContractClause]
 
 
 class ListBatch(_In):
@@ -93,7 +120,7 @@ class Agency(_In):
 
     name: Name
     credit_code: CreditCode
-    kind: Text
+    kind: AgencyKind
     designated_list: list[ListBatch]
     marketplace_status: MarketplaceStatus
     affiliations: list[Name]
@@ -112,7 +139,7 @@ class Tie(_In):
 class Member(_In):
     """An expert panel member."""
 
-    id: Text = Field(min_length=1)
+    id: MemberId
     name: Name
     pool: Pool
     domain_expert: StrictBool
@@ -144,7 +171,7 @@ class Panel(_In):
 class Scores(_In):
     """One node's scores from the three parties (rulebook §4); every part optional while in progress."""
 
-    expert_panel: dict[Text, PartyScore] | None = None
+    expert_panel: dict[MemberId, PartyScore] | None = None
     project_unit: PartyScore | None = None
     finance_office: PartyScore | None = None
 
@@ -165,7 +192,7 @@ class Plan(_In):
 
     deadline: IsoDate
     submitted_on: IsoDate
-    sections: list[Text]
+    sections: list[PlanSection]
     indicators: list[Indicator]
     scores: Scores | None = None
 
@@ -184,7 +211,7 @@ class Draft(_In):
     deadline: IsoDate
     submitted_on: IsoDate
     rework_round: StrictInt = Field(ge=0, le=999)  # bounded: durable_rules holds 64-bit integers
-    sections: list[Text]
+    sections: list[ReportSection]
     indicator_scores: list[IndicatorScore]
     reported_total: IndicatorNumber
     reported_grade: Grade

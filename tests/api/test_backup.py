@@ -139,7 +139,7 @@ def test_a_round_trip_gives_the_same_decisions_and_memo_hashes(
     assert any(line.get("table") == "templates" for line in lines)
 
     assert import_from(target, tmp_path / "store.jsonl") == 0
-    assert "tokens are not in exports" in capsys.readouterr().err
+    assert "导出文件中没有访问令牌" in capsys.readouterr().err
     # what was imported exports as the same lines, plus one audit entry for the import itself
     again = export_to(target, tmp_path / "restored.jsonl").splitlines()
     assert again[:-2] == exported.splitlines()[:-1]
@@ -165,7 +165,7 @@ def test_import_refuses_a_database_that_holds_data(migrated, populated, tmp_path
     before = export_to(migrated, tmp_path / "before.jsonl")
     assert import_from(migrated, path) == 2
     err = capsys.readouterr().err
-    assert "import refused: the database is not empty" in err
+    assert "导入被拒绝：the database is not empty" in err
     assert "import only into a new, empty database" in err
     assert export_to(migrated, tmp_path / "after.jsonl") == before
 
@@ -187,7 +187,7 @@ def test_a_truncated_or_foreign_file_imports_nothing(migrated, populated, tmp_pa
         path = tmp_path / f"{name}.jsonl"
         path.write_text("".join(lines), "utf-8")
         assert import_from(url, path) == 2, name
-        assert "import refused" in capsys.readouterr().err
+        assert "导入被拒绝" in capsys.readouterr().err
         assert_nothing_written(url, name)
 
 
@@ -210,7 +210,7 @@ def test_the_command_line(migrated, tmp_path, monkeypatch, capsys):
 
     with pytest.raises(SystemExit):
         build_parser().parse_args(["db", "--help"])
-    assert "tokens are NOT exported" in capsys.readouterr().out.replace("\n", " ")
+    assert "访问令牌不导出" in capsys.readouterr().out.replace("\n", " ")
     monkeypatch.setattr(db_command, "run", db_command.run)
     settings = Settings(database_url=migrated, data_dir=tmp_path)
     monkeypatch.setattr("api.settings.get_settings", lambda: settings)

@@ -85,7 +85,7 @@ def test_db_upgrade_is_idempotent(env):
     for _ in range(2):
         result = kaoping(env, "db", "upgrade")
         assert result.returncode == 0, result.stderr
-        assert f"schema revision {db.head_revision()}" in result.stderr
+        assert f"的结构版本为 {db.head_revision()}" in result.stderr
 
 
 def _free_port():
@@ -132,7 +132,7 @@ def test_serve_runs_the_api_with_two_workers(env, tmp_path):
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     printed = out.read_text()
-    assert f"serving http://127.0.0.1:{port}/api/v1" in printed
-    assert "database: " in printed
+    assert f"正在服务 http://127.0.0.1:{port}/api/v1" in printed
+    assert "数据库：" in printed
     if "DATABASE_URL" not in env:
-        assert f"SQLite file {Path(env['KAOPING_DATA_DIR']).resolve() / 'kaoping.sqlite3'}" in printed
+        assert f"SQLite 数据库文件 {Path(env['KAOPING_DATA_DIR']).resolve() / 'kaoping.sqlite3'}" in printed

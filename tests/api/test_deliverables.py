@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from api.http.language import language
 from api.store import db
 from tests.api.conftest import V1, create_case, example, unique
 from tests.deliverables.conftest import CORPUS, expected
@@ -160,22 +159,3 @@ def test_stored_files_are_append_only(client, office, migrated) -> None:
                 conn.execute(text(statement))
     finally:
         engine.dispose()
-
-
-@pytest.mark.parametrize(
-    ("header", "lang"),
-    [
-        (None, "zh"),
-        ("", "zh"),
-        ("en", "en"),
-        ("en-US,en;q=0.9", "en"),
-        ("zh-CN,zh;q=0.9,en;q=0.8", "zh"),
-        ("fr;q=1,en;q=0.5", "en"),
-        ("en;q=0,zh", "zh"),
-        ("*", "zh"),
-        ("en;q=abc", "zh"),
-    ],
-)
-def test_accept_language(header: str | None, lang: str) -> None:
-    """English when English is the most preferred language the product speaks, else Chinese."""
-    assert language(header) == lang

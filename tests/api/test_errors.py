@@ -89,7 +89,7 @@ def test_an_internal_error_is_a_500_without_a_traceback(settings, migrated, offi
         responses = [client.get(f"{V1}/cases/X"), client.get(f"{V1}/cases", headers=office)]
     for response in responses:
         assert response.status_code == 500
-        assert response.json() == {"detail": "internal server error"}
+        assert response.json() == {"detail": "服务器内部错误"}
         assert "secret" not in response.text
 
 

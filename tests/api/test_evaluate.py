@@ -45,7 +45,9 @@ def test_every_bad_field_is_named(client, office):
     assert response.status_code == 422
     locs = sorted(tuple(map(str, e["loc"])) for e in response.json()["detail"])
     assert locs == [("agency", "credit_code"), ("commission", "contract_fee"), ("typo",)]
-    assert all(set(e) == {"loc", "msg", "type"} for e in response.json()["detail"])
+    assert all(
+        {"loc", "msg", "type"} <= set(e) <= {"loc", "msg", "type", "ctx"} for e in response.json()["detail"]
+    )
 
 
 def test_json_numbers_are_read_exactly(client, office):
@@ -66,9 +68,9 @@ def test_malformed_bodies_are_422(client, office, body, kind):
     """Not JSON, NaN, or not an object: 422 with one error at the root."""
     response = client.post(f"{V1}/evaluate", content=body, headers=office)
     assert response.status_code == 422
-    assert response.json()["detail"] == [
-        {"loc": [], "msg": response.json()["detail"][0]["msg"], "type": kind}
-    ]
+    [error] = response.json()["detail"]
+    assert (error["loc"], error["type"]) == ([], kind)
+    assert error["msg"]
 
 
 def test_a_body_over_the_limit_is_413(client, office, settings):

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field, create_model
 
 from api.http.app import create_app, operation_id
 from api.http.deps import AnyRole, FinanceOffice, caller_of
+from api.http.openapi import describe
 from api.http.query import QueryModel
 from api.http.routes import cases as cases_routes
 from api.http.routes._common import PROTECTED
@@ -32,6 +33,7 @@ from api.http.routing import make_router
 from api.roles import EVERYONE, OFFICE
 from api.store.access import Principal
 from api.store.schemas import CasePage, CaseQuery
+from rules import load_rulebook
 from tests.api.conftest import V1
 
 if TYPE_CHECKING:
@@ -305,7 +307,8 @@ def test_the_list_asks_for_a_token_before_it_reads_the_query(
 
 def test_the_list_documents_what_the_dependencies_documented(client: TestClient) -> None:
     """The list's whole operation (parameters, security, responses, ids, texts) is what FastAPI writes
-    for the same route declared with the query model and the token dependency it reads itself instead."""
+    for the same route declared with the query model and the token dependency it reads itself instead
+    (both described in Chinese by api.http.openapi)."""
     router = make_router("cases", responses=PROTECTED)
 
     @router.get("/cases", response_model=CasePage, description=inspect.getdoc(cases_routes.list_cases))
@@ -315,7 +318,8 @@ def test_the_list_documents_what_the_dependencies_documented(client: TestClient)
     reference = FastAPI(generate_unique_id_function=operation_id, separate_input_output_schemas=False)
     reference.include_router(router, prefix=V1)
 
-    expected = reference.openapi()["paths"][f"{V1}/cases"]["get"]
+    described = describe(reference.openapi(), load_rulebook().vocabulary)  # as the app's document is
+    expected = described["paths"][f"{V1}/cases"]["get"]
     operation = client.get(f"{V1}/openapi.json").json()["paths"][f"{V1}/cases"]["get"]
     assert operation == expected
     assert operation["security"] == [{"token": []}]

@@ -130,7 +130,7 @@ def test_a_wrong_token_of_the_same_length_is_401(client: TestClient, migrated: s
         response = client.get(f"{V1}/cases", headers=bearer(wrong))
         assert response.status_code == 401, wrong
         assert response.headers["WWW-Authenticate"] == "Bearer"
-        assert response.json() == {"detail": "unknown or revoked token"}
+        assert response.json() == {"detail": "访问令牌无效或已被吊销"}
 
 
 # ---------------------------------------------------------------- never logged
@@ -209,7 +209,7 @@ def test_a_revoked_token_is_401(client: TestClient, migrated: str, raw: Engine) 
         )
     response = client.get(f"{V1}/cases", headers=bearer(token))
     assert response.status_code == 401
-    assert response.json() == {"detail": "unknown or revoked token"}
+    assert response.json() == {"detail": "访问令牌无效或已被吊销"}
     assert client.post(f"{V1}/evaluate", json={}, headers=bearer(token)).status_code == 401
     engine = db.make_engine(migrated)
     lookup = api.store.tokens.TokenLookup(engine)

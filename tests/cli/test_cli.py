@@ -81,7 +81,7 @@ def test_missing_file_is_a_clear_error() -> None:
     """A file that does not exist: exit 2, one line on stderr."""
     result = kaoping("evaluate", "no-such-case.json")
     assert result.returncode == 2
-    assert "cannot read" in result.stderr
+    assert "无法读取 no-such-case.json：文件不存在" in result.stderr
 
 
 def test_jsonl_batch_keeps_order_and_goes_on_after_a_bad_line() -> None:
@@ -156,7 +156,7 @@ def test_a_worker_that_dies_stops_the_batch_with_a_clear_error(monkeypatch: pyte
     lines = [good] * 250 + [b'{"case_id": "CRASH"}\n'] + [good] * 250
     sink = io.BytesIO()
     try:
-        with pytest.raises(KaopingError, match="a worker process died"):
+        with pytest.raises(KaopingError, match="工作进程意外退出"):
             command.run_batch(lines, sink, jobs=2)
     finally:
         gc.unfreeze()  # run_batch froze this test process's objects before forking
@@ -209,9 +209,9 @@ def test_jobs_auto_on_a_large_file_writes_the_one_process_bytes(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--jobs", "2", str(EXAMPLE)), "--jobs works with --jsonl only"),
-        (("--jsonl", "--jobs", "two"), "not a whole number"),
-        (("--jsonl", "--jobs", "-1"), "must be between 0 and 256"),
+        (("--jobs", "2", str(EXAMPLE)), "--jobs 只能与 --jsonl 一起使用"),
+        (("--jsonl", "--jobs", "two"), "不是整数或自动（auto）"),
+        (("--jsonl", "--jobs", "-1"), "须在 0 到 256 之间"),
     ],
 )
 def test_bad_jobs_is_exit_2(args: tuple[str, ...], message: str) -> None:
@@ -242,14 +242,14 @@ def test_rules_check_validates_the_rule_data() -> None:
     """`kaoping rules check` compiles every version."""
     result = kaoping("rules", "check")
     assert result.returncode == 0
-    assert "rule data OK" in result.stdout
+    assert "规则数据正常" in result.stdout
 
 
 def test_unknown_version_is_exit_2() -> None:
     """Asking for a version that does not exist is a clear error."""
     result = kaoping("rules", "--version", "1999-01-01")
     assert result.returncode == 2
-    assert "known: 2021-08-01, 2024-01-01" in result.stderr
+    assert "现有版本：2021-08-01、2024-01-01" in result.stderr
 
 
 def test_jsonl_shows_a_progress_bar_when_stderr_is_a_terminal() -> None:

@@ -218,5 +218,5 @@ def test_the_commands_run_as_real_processes(tmp_path):
     assert result.stdout.startswith("变化：")
     assert run("db", "upgrade").returncode == 0
     result = run("sheet", "template", "NOPE", "-o", str(tmp_path / "x.xlsx"))
-    assert (result.returncode, result.stderr.strip()) == (2, "kaoping: no case NOPE")
+    assert (result.returncode, result.stderr.strip()) == (2, "kaoping: 没有案件 NOPE")
     assert not (tmp_path / "x.xlsx").exists()

@@ -72,7 +72,7 @@ def test_a_file_that_cannot_be_read_exits_2(
 def test_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A path that does not exist: a message, no traceback."""
     assert main(["read", str(tmp_path / "无.docx"), "--node", "plan"]) == 2
-    assert "无法打开" in capsys.readouterr().err
+    assert "无法读取" in capsys.readouterr().err
 
 
 def test_a_case_the_reading_cannot_complete_exits_2(

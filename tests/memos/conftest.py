@@ -58,8 +58,14 @@ def render(
     )
 
 
+def plain(text: str) -> str:
+    """A memo's text as a person reads it: without the word joiners that keep a date or a document
+    number on one line, non-breaking hyphens read as hyphens."""
+    return text.replace("\u2060", "").replace("\u2011", "-")
+
+
 class Memo:
-    """A rendered memo, reopened with python-docx and as raw parts."""
+    """A rendered memo, reopened with python-docx and as raw parts (texts read by :func:`plain`)."""
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -69,11 +75,11 @@ class Memo:
 
     @property
     def paragraphs(self) -> list[str]:
-        return [p.text for p in self.document.paragraphs]
+        return [plain(p.text) for p in self.document.paragraphs]
 
     @property
     def rows(self) -> list[list[str]]:
-        return [[c.text for c in row.cells] for t in self.document.tables for row in t.rows]
+        return [[plain(c.text) for c in row.cells] for t in self.document.tables for row in t.rows]
 
     @property
     def text(self) -> str:
@@ -86,9 +92,9 @@ class Memo:
         xml = self.parts.get("word/footnotes.xml", b"").decode()
         notes = {}
         for match in re.finditer(r'<w:footnote w:id="(\d+)"[^>]*>(.*?)</w:footnote>', xml, re.DOTALL):
-            notes[int(match.group(1))] = "".join(
-                re.findall(r"<w:t[^>]*>([^<]*)</w:t>", match.group(2))
-            ).strip()
+            notes[int(match.group(1))] = plain(
+                "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", match.group(2))).strip()
+            )
         return notes
 
     @property

@@ -48,9 +48,10 @@ def test_every_finding_carries_a_word_footnote(worked: dict[str, Memo]) -> None:
     assert m.reference_ids == sorted(notes) == list(range(1, 10))
     assert notes[1].startswith("ELG-01 机构在区定点服务机构名单内。依据：")
     assert "定点服务机构名单" in notes[1]
-    assert "commissioned_on=2024-03-15" in notes[1]
+    assert "委托日期：2024-03-15" in notes[1]
     assert "财监〔2021〕4号 第二条" in notes[4]
-    assert "agency_kind=cpa_firm" in notes[4]
+    assert "机构类型：会计师事务所" in notes[4]
+    assert "cpa_firm" not in notes[4]
     xml = m.parts["word/footnotes.xml"].decode()
     assert 'w:type="separator" w:id="-1"' in xml
     assert 'w:type="continuationSeparator" w:id="0"' in xml
@@ -62,8 +63,10 @@ def test_plan_review_of_the_worked_example(worked: dict[str, Memo]) -> None:
     """专家组评审意见（评价方案）: panel and validity, each PLN check, verdict, scores, mean, signatures."""
     m = worked["review-plan"]
     assert "（评价方案）" in m.paragraphs
-    assert ["1", "张立", "市级财政专家库", "是", "无"] in m.rows
-    assert ["4", "赵敏", "区级财政专家库", "否", "无"] in m.rows
+    recusal = "曾与上海某甲会计师事务所有限公司任职（至2019年6月30日），已满三年，无须回避"
+    assert ["1", "张立", "市级财政专家库", "是", recusal] in m.rows
+    assert ["2", "王芳", "区级财政专家库", "是", "无利益关联，无须回避"] in m.rows
+    assert ["4", "赵敏", "区级财政专家库", "否", "无利益关联，无须回避"] in m.rows
     assert "专家组状态：有效。专家组组成符合要求，评审有效。" in m.paragraphs
     for n in range(1, 7):
         assert _row(m, f"PLN-0{n}")[2] == "符合"
@@ -74,7 +77,8 @@ def test_plan_review_of_the_worked_example(worked: dict[str, Memo]) -> None:
     assert [r[1] for r in signatures] == ["张立", "王芳", "李强", "赵敏", "陈刚"]
     assert "专家组组长（签字）：＿＿＿＿＿＿＿＿" in m.paragraphs
     assert any(
-        text.startswith("ASM-01 专家组评价方案环节得分") and "E2=91" in text for text in m.footnotes.values()
+        text.startswith("ASM-01 专家组评价方案环节得分") and "E2 王芳：91分" in text
+        for text in m.footnotes.values()
     )
 
 
@@ -107,7 +111,10 @@ def test_fee_sheet_of_the_worked_example(worked: dict[str, Memo]) -> None:
     notes = m.footnotes.values()
     for rule in ("ASM-01", "ASM-02", "ASM-03", "FEE-01", "FEE-02", "FEE-03", "FEE-04"):
         assert any(text.startswith(rule) for text in notes), rule
-    assert any("party_weights.expert_panel=0.5" in text for text in notes)
+    assert any("三方权重：专家组50%、财政所30%、项目单位20%" in text for text in notes)
+    assert any("节点权重：评价方案40%、报告初稿60%" in text for text in notes)
+    assert any("逾期扣款：1,600.00元" in text for text in notes)
+    assert not any(re.search(r"[a-z_]+=", text) for text in notes)
 
 
 def test_weights_come_from_the_trace_not_the_template() -> None:
@@ -154,8 +161,9 @@ def test_failing_plan_review_names_missing_parts_and_the_conflicted_member(faili
     assert _row(m, "PLN-04")[2:] == ["不符合", "产出、效益指标权重合计55，低于60"]
     assert _row(m, "PLN-03")[2] == "符合"
     assert _row(m, "EXP-04")[2] == "不符合"
-    assert ["1", "张立", "市级财政专家库", "是", "与上海某乙咨询有限公司任职（至2023-06-30）"] in m.rows
-    assert ["5", "陈刚", "库外专家", "否", "无"] in m.rows
+    recusal = "与上海某乙咨询有限公司任职（至2023年6月30日），结束未满三年，须回避"
+    assert ["1", "张立", "市级财政专家库", "是", recusal] in m.rows
+    assert ["5", "陈刚", "库外专家", "否", "无利益关联，无须回避"] in m.rows
     status = next(p for p in m.paragraphs if p.startswith("专家组状态"))
     assert status.startswith("专家组状态：无效。专家组组成不符合要求（EXP-03、EXP-04）。张立（E1）")
     assert "评审意见：退回修改。" in m.paragraphs
@@ -240,7 +248,7 @@ def _pending(data: dict) -> dict:
 @pytest.mark.parametrize(
     ("kind", "make", "words"),
     [
-        ("fee", lambda: _pending(case()), ["服务费尚待核定", "draft.project_unit", "pending"]),
+        ("fee", lambda: _pending(case()), ["服务费尚待核定", "报告初稿 项目单位未评分", "pending"]),
         (
             "review-plan",
             lambda: {**case(), "plan": None, "draft": None},

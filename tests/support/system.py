@@ -111,6 +111,36 @@ class ConversionError(RuntimeError):
     """LibreOffice did not produce the PDF."""
 
 
+MEMO_FONTS = {
+    "仿宋_GB2312": "Noto Serif CJK SC",
+    "仿宋": "Noto Serif CJK SC",
+    "方正小标宋简体": "Noto Serif CJK SC",
+    "方正小标宋": "Noto Serif CJK SC",
+    "楷体_GB2312": "Noto Serif CJK SC",
+    "楷体": "Noto Serif CJK SC",
+    "宋体": "Noto Serif CJK SC",
+    "黑体": "Noto Sans CJK SC",
+}
+"""The memo fonts (GB/T 9704's) that a Linux machine lacks, as the Noto CJK fonts Debian has: the PDFs then
+lay out with CJK glyphs of the right width, whatever fonts the machine has."""
+
+
+def memo_fontconfig(folder: Path) -> Path:
+    """A fontconfig file in ``folder``: the system's configuration, plus an alias for each memo font."""
+    aliases = "".join(
+        f'<alias binding="same"><family>{name}</family><prefer><family>{target}</family></prefer></alias>'
+        for name, target in MEMO_FONTS.items()
+    )
+    path = folder / "fonts.conf"
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"{aliases}</fontconfig>",
+        encoding="utf-8",
+    )
+    return path
+
+
 def docx_to_pdf(
     path: str | os.PathLike[str], outdir: str | os.PathLike[str], *, timeout: float = DEFAULT_CONVERT_TIMEOUT
 ) -> Path:
@@ -148,6 +178,7 @@ def docxs_to_pdf(
         target.unlink(missing_ok=True)  # a PDF left over from an earlier run must not pass for this one
 
     profile = Path(tempfile.mkdtemp(prefix="kaoping-lo-profile-"))
+    env = {**os.environ, "FONTCONFIG_FILE": str(memo_fontconfig(profile))}
     command = [
         soffice,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -167,6 +198,7 @@ def docxs_to_pdf(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            env=env,
             start_new_session=True,  # own process group: a timeout kills oosplash *and* soffice.bin
         ) as process:
             try:

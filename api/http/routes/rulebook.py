@@ -36,4 +36,4 @@ def get_rules(version: str, _caller: AnyRole) -> dict[str, Any]:
     try:
         return _versions()[version]
     except KeyError:
-        raise NotFoundError(f"no rule version {version} (known: {', '.join(_versions())})") from None
+        raise NotFoundError("api.no_version", version=version, known=", ".join(_versions())) from None

@@ -33,10 +33,11 @@ from engine.models import (
     Draft,
     IsoDate,
     Member,
+    MemberId,
     PartyScore,
     Plan,
-    Text,
 )
+from engine.normalise import normal_form
 
 
 class AgencyRef(RequestShape):
@@ -114,7 +115,23 @@ class ScoresPut(RequestShape):
     """One party's score for a node: ``{"score": "91"}``, or member scores ``{"scores": {"E1": "88"}}``."""
 
     score: PartyScore | None = None
-    scores: dict[Text, PartyScore] | None = Field(default=None, min_length=1)
+    scores: dict[MemberId, PartyScore] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normal_form(cls, data: Any) -> Any:
+        """Scores and member ids written as a person may (``８８．５``, `` E1 ``), in normal form."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "score" in data:
+            data["score"] = normal_form("number", data["score"])
+        scores = data.get("scores")
+        if isinstance(scores, dict):
+            keys = {k: normal_form("id", k) for k in scores}
+            if len(set(keys.values())) == len(keys):
+                data["scores"] = {keys[k]: normal_form("number", v) for k, v in scores.items()}
+        return data
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from engine.memos.kinds.base import MemoKind, Refusal
 from engine.memos.marks import clean
 from engine.memos.source import NONE, fact, number
+from engine.missing import missing_phrases_of_case
 
 if TYPE_CHECKING:
     from engine.memos.source import Source
@@ -24,8 +25,12 @@ _PAY_RULES = {"withheld": "FEE-05", "suspended": "FEE-06"}
 def _refusal(src: Source) -> Refusal | None:
     if src.decision["fee"]["status"] != "pending":
         return None
-    missing = "、".join(clean(m) for m in src.decision["assessment"].get("missing") or [])
-    return Refusal("memo.fee_pending", {"missing": missing})
+    missing = [clean(m) for m in src.decision["assessment"].get("missing") or []]
+    return Refusal(
+        "memo.fee_pending",
+        {"missing": missing_phrases_of_case(missing, src.case)},
+        {"missing": missing_phrases_of_case(missing, src.case, "en")},
+    )
 
 
 def _build(src: Source) -> dict[str, Any]:

@@ -6,11 +6,14 @@ conclusion by ``panel_status`` and the verdict by ``verdict``; the context names
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from engine.memos.kinds.base import MemoKind, Refusal
 from engine.memos.marks import clean
-from engine.memos.source import facts_text, number
+from engine.memos.source import fact, number
+from rules.messages import message
+from rules.wording import FORMATS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -46,8 +49,40 @@ def _ties(src: Source, member: Mapping[str, Any]) -> str:
     return "；".join(phrases) or src.wording.phrase("conflict_without_tie")
 
 
+def _day(src: Source, iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return src.wording.phrase("until_date", year=str(day.year), month=str(day.month), day=str(day.day))
+
+
+def _recusal(src: Source, member: Mapping[str, Any], cutoff: str) -> str:
+    """Each tie of a member and why it does or does not require recusal.
+
+    EXP-04's terms and the rule version's look-back word it; whether the member is conflicted is the
+    engine's decision (``conflicted_members``), which these reasons agree with (tests/memos).
+    """
+    recusal = src.ruleset.param("panel.recusal")
+    years = FORMATS["count"](int(recusal["lookback_years"]), "zh", {})
+    orgs = {src.case["agency"]["name"], src.case["commission"]["project_unit"]}
+    phrases = []
+    for tie in member.get("ties", []):
+        until = tie.get("until")
+        values = {"org": clean(tie["org"]), "relation": src.label("relation", tie["relation"])}
+        period = _day(src, until) if until else src.wording.phrase("until_now")
+        if tie["org"] not in orgs:
+            phrases.append(src.wording.phrase("tie_elsewhere", **values, period=period))
+        elif tie["relation"] not in recusal["relations"]:
+            phrases.append(src.wording.phrase("tie_not_recused", **values, period=period))
+        elif until is None:
+            phrases.append(src.wording.phrase("recusal_ongoing", **values))
+        else:
+            key = "recusal_recent" if until > cutoff else "recusal_past"
+            phrases.append(src.wording.phrase(key, **values, until=period, years=years))
+    return src.wording.phrase("tie_separator").join(phrases) or src.wording.phrase("no_ties")
+
+
 def _members(src: Source, panel: Mapping[str, Any], scores: Mapping[str, Any]) -> list[dict[str, Any]]:
     conflicted = set(src.decision["panel"]["conflicted_members"])
+    cutoff = str(fact(src.entry("EXP-04"), "tie_cutoff"))
     return [
         {
             "no": no,
@@ -57,10 +92,15 @@ def _members(src: Source, panel: Mapping[str, Any], scores: Mapping[str, Any]) -
             "domain_expert": bool(member["domain_expert"]),
             "conflicted": member["id"] in conflicted,
             "conflict": _ties(src, member) if member["id"] in conflicted else "",
+            "recusal": _recusal(src, member, cutoff),
             "score": number(scores[member["id"]]) if member["id"] in scores else None,
         }
         for no, member in enumerate(panel["members"], start=1)
     ]
+
+
+def _points(score: str | None, not_scored: str) -> str:
+    return not_scored if score is None else message("fact.unit.points", value=score)
 
 
 def _build(src: Source, node: str) -> dict[str, Any]:
@@ -78,7 +118,12 @@ def _build(src: Source, node: str) -> dict[str, Any]:
             party=src.label("party", _PANEL),
             node=src.label("node", node),
             cite=str(asm01["cite"]),
-            facts=facts_text({m["id"]: m["score"] or not_scored for m in members}),
+            facts=message("fact.separator").join(
+                message(
+                    "memo.member_score", id=m["id"], name=m["name"], score=_points(m["score"], not_scored)
+                )
+                for m in members
+            ),
         )
     )
     return {
