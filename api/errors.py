@@ -1,7 +1,9 @@
 """Errors of the case store and the API's rules, each with the HTTP status it maps to (in one handler).
 
-An error carries a message id of ``rules/messages.yaml`` and its values; the handler words it in the
-caller's language (:meth:`ApiError.text`). A text that is no message id is shown as it is.
+An error carries a message id of ``rules/messages.yaml`` and its values (a value that reads differently
+per language, such as :class:`rules.messages.Term` or another error, is worded in the same language); each
+edge words it in its reader's language (:meth:`ApiError.text`): HTTP by ``Accept-Language``, the command
+line by ``--lang``/``KAOPING_LANG``.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.errors import KaopingError
-from rules.messages import Lang, catalogue, message
+from rules.messages import Lang, message
 
 
 class ApiError(KaopingError):
@@ -25,8 +27,6 @@ class ApiError(KaopingError):
 
     def text(self, lang: Lang) -> str:
         """The sentence in ``lang``."""
-        if self.key not in catalogue():
-            return self.key
         return message(self.key, lang, **self.values)
 
     @property

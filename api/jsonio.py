@@ -36,6 +36,10 @@ class JsonError(ValueError):
         self.reason = reason
         self.ctx = ctx
 
+    def text(self, lang: Lang = "zh") -> str:
+        """What is wrong, as one sentence in ``lang``."""
+        return "；".join(str(e["msg"]) for e in self.errors(lang))
+
     def errors(self, lang: Lang = "zh") -> list[dict[str, Any]]:
         """One ``json_invalid`` entry at the root, worded in ``lang``."""
         ctx = dict(self.ctx)

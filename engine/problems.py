@@ -3,8 +3,10 @@
 An entry is ``{"loc": [...], "msg": "...", "type": "..."}`` plus, where the message has values, ``ctx``
 (an unknown code's ``ctx.allowed``: the codes with their labels). The sentence is the message
 ``error.<type>`` (or ``error.<type>.<reason>`` when ``ctx.reason`` says which case of the type it is) of
-``rules/messages.yaml``, in Chinese unless English is asked for; its ``{field}`` blank is the field's
-label from the vocabulary with its path: ``机构类型（agency.kind）``. The ``type`` values are the
+``rules/messages.yaml``; a problem of an uploaded file, whose type is a message id of its own
+(``office_file.doctype``, ``sheet.cell.out_of_range``), is worded by that message. Sentences are Chinese
+unless English is asked for; a ``{field}`` blank is the field's label from the vocabulary with its path:
+``机构类型（agency.kind）``. The ``type`` values are the
 contract's and never depend on the language: :func:`localise` re-words a list for another language.
 """
 
@@ -16,7 +18,7 @@ from typing import Any
 from rules import load_rulebook
 from rules.messages import Lang, catalogue, message
 
-__all__ = ["Entry", "entry", "field_text", "localise", "words"]
+__all__ = ["Entry", "entry", "field_text", "localise", "relocated", "words"]
 
 _PUBLIC_CTX = (str, int)
 
@@ -62,6 +64,8 @@ def _message_id(kind: str, ctx: Mapping[str, Any]) -> str:
     reason = ctx.get("reason")
     if reason and f"error.{kind}.{reason}" in messages:
         return f"error.{kind}.{reason}"
+    if f"error.{kind}" not in messages and kind in messages:  # a file's problem: its own message
+        return kind
     return f"error.{kind}"
 
 
@@ -82,9 +86,13 @@ def words(loc: Sequence[str | int], kind: str, ctx: Mapping[str, Any], lang: Lan
 
 
 class Entry(dict[str, Any]):
-    """An error entry (a plain JSON object) that keeps its message's values, to be worded again."""
+    """An error entry (a plain JSON object) that keeps its message's values, to be worded again.
+
+    ``at`` is the location the sentence names (the entry's ``loc`` unless it was moved: :func:`relocated`).
+    """
 
     raw: Mapping[str, Any]
+    at: Sequence[str | int] | None = None
 
 
 def entry(loc: Sequence[str | int], kind: str, lang: Lang = "zh", **ctx: Any) -> Entry:
@@ -99,6 +107,16 @@ def entry(loc: Sequence[str | int], kind: str, lang: Lang = "zh", **ctx: Any) ->
     public = public_ctx(ctx, lang)
     if public:
         out["ctx"] = public
+    return out
+
+
+def relocated(err: Mapping[str, Any], loc: Sequence[str | int]) -> dict[str, Any]:
+    """An entry moved to another ``loc`` (a change that caused it), still worded for the field it names."""
+    if not isinstance(err, Entry):
+        return {**err, "loc": list(loc)}
+    out = Entry(err, loc=list(loc))
+    out.raw = err.raw
+    out.at = err.at if err.at is not None else err["loc"]
     return out
 
 
@@ -119,9 +137,10 @@ def localise(errors: Iterable[Mapping[str, Any]], lang: Lang) -> list[dict[str, 
     out = []
     for err in errors:
         ctx = getattr(err, "raw", None) or err.get("ctx") or {}
-        text = words(err["loc"], str(err["type"]), ctx, lang)
+        at = getattr(err, "at", None) or err["loc"]
+        text = words(at, str(err["type"]), ctx, lang)
         if text is None and isinstance(err, Entry):
-            text = words(err["loc"], "invalid", {}, lang)
+            text = words(at, "invalid", {}, lang)
         new = dict(err)
         if text is not None:
             new["msg"] = text

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from engine import next_grade
 from engine.compare import compare
 from engine.errors import CaseError
+from engine.problems import entry, relocated
 from engine.validate import parse_case
 
 if TYPE_CHECKING:
@@ -27,8 +28,13 @@ _MEMBER_KEYS = frozenset({"expert_panel"})
 MAX_CHANGES = 200
 
 
-def _bad(path: str, msg: str, kind: str) -> dict[str, Any]:
-    return {"loc": ["set", path], "msg": msg, "type": kind}
+class PathError(LookupError):
+    """A change's path that cannot be followed: why (``error.bad_path.<reason>``) and the values to say it."""
+
+    def __init__(self, reason: str, **values: Any) -> None:
+        self.reason = reason
+        self.values = values
+        super().__init__(reason)
 
 
 def _segments(container: Any, parts: list[str]) -> tuple[str | int, list[str]]:
@@ -36,7 +42,7 @@ def _segments(container: Any, parts: list[str]) -> tuple[str | int, list[str]]:
     if isinstance(container, list):
         head = parts[0]
         if not head.isdigit() or int(head) >= len(container):
-            raise LookupError(f"no item {head} in a list of {len(container)}")
+            raise PathError("no_item", item=head, length=len(container))
         return int(head), parts[1:]
     for cut in range(len(parts), 1, -1):
         key = ".".join(parts[:cut])
@@ -49,11 +55,11 @@ def set_path(case: dict[str, Any], path: str, value: Any) -> None:
     """Set (``None``: remove) the value at a dotted path of a raw case, creating missing objects.
 
     Raises:
-        LookupError: the path runs through a value that is not an object or list, or past a list's end.
+        PathError: the path runs through a value that is not an object or list, or past a list's end.
     """
     parts = path.split(".")
     if not path or any(not part for part in parts):
-        raise LookupError("an empty part in the path")
+        raise PathError("empty_part")
     node: Any = case
     parent_key: str | int | None = None
     while True:
@@ -67,14 +73,14 @@ def set_path(case: dict[str, Any], path: str, value: Any) -> None:
         child = node[int(key)] if isinstance(node, list) else node.get(key)
         if child is None:
             if isinstance(node, list):
-                raise LookupError(f"item {key} is empty")
+                raise PathError("empty_item", item=key)
             child = node[key] = {}
         if not isinstance(child, (dict, list)):
-            raise LookupError(f"{key} holds a value, not an object or a list")  # noqa: TRY004 - a path that cannot be followed
+            raise PathError("not_container", key=key)
         node, parent_key = child, key
     if value is None:
         if isinstance(node, list):
-            raise LookupError("a list item cannot be removed by setting it to null")
+            raise PathError("list_null")
         node.pop(key, None)
     else:
         node[key] = value
@@ -83,14 +89,14 @@ def set_path(case: dict[str, Any], path: str, value: Any) -> None:
 def apply_changes(case: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of the case with every change applied; :class:`CaseError` naming each bad path."""
     if len(changes) > MAX_CHANGES:
-        raise CaseError([_bad("", f"at most {MAX_CHANGES} changes", "too_many_changes")])
+        raise CaseError([entry(["set"], "too_many_changes", limit=MAX_CHANGES)])
     changed = copy.deepcopy(case)
-    errors = []
+    errors: list[dict[str, Any]] = []
     for path, value in changes.items():
         try:
             set_path(changed, path, value)
-        except LookupError as exc:
-            errors.append(_bad(path, f"cannot set this path: {exc}", "bad_path"))
+        except PathError as exc:
+            errors.append(entry(["set", path], "bad_path", reason=exc.reason, **exc.values))
     if errors:
         raise CaseError(errors)
     return changed
@@ -110,7 +116,7 @@ def _relocated(exc: CaseError, changes: Mapping[str, Any], where: str) -> CaseEr
             None,
         )
         loc = ["set", cause] if where == "changed" and cause is not None else [where, *error["loc"]]
-        errors.append({**error, "loc": loc})
+        errors.append(relocated(error, loc))
     return CaseError(errors, exc.case_id)
 
 

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from api.cli.language import message_join, os_reason, say, text
-from rules.messages import catalogue
+from api.cli.language import lang, message_join, os_reason, say, text
 
 if TYPE_CHECKING:
     import argparse
@@ -63,12 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _counts(counts: dict[str, int]) -> str:
-    names = {name: f"cli.db.table.{name}" for name in counts}
     return message_join(
-        [
-            text("cli.db.count", name=text(names[name]) if names[name] in catalogue() else name, count=n)
-            for name, n in counts.items()
-        ]
+        [text("cli.db.count", name=text(f"cli.db.table.{name}"), count=n) for name, n in counts.items()]
     )
 
 
@@ -76,8 +71,8 @@ def where(url: str) -> str:
     """Where the data lives, in the run's language: the SQLite file, or the server URL (no password)."""
     from api.store import db  # noqa: PLC0415
 
-    path = db.sqlite_path(url)
-    return db.describe(url) if path is None else text("cli.db.sqlite_file", path=path)
+    described = db.describe(url)
+    return described if isinstance(described, str) else described.text(lang())
 
 
 def verify(engine: Any) -> int:

@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from api.cli.language import lang, message_join, say, text
+from api.cli.language import lang, message_join, say, say_text, text
 from api.roles import ROLES
 from rules.messages import Term
 
@@ -185,17 +185,14 @@ def run_list(_args: argparse.Namespace) -> int:
 
 def run_revoke(args: argparse.Namespace) -> int:
     """Run ``token revoke ID``: exit 2 when there is no such token or it is revoked already."""
-    from api.errors import ConflictError, NotFoundError  # noqa: PLC0415
+    from api.errors import ApiError  # noqa: PLC0415
     from api.store.tokens import revoke_token  # noqa: PLC0415
 
     try:
         with _session() as session:
             info = revoke_token(session=session, token_id=args.id)
-    except NotFoundError:
-        say("token.no_such", id=args.id)
-        return 2
-    except ConflictError:
-        say("token.revoked_already", id=args.id)
+    except ApiError as exc:  # no such token (404), or revoked already (409)
+        say_text(exc.text(lang()))
         return 2
     say(
         "token.revoked",

@@ -27,7 +27,7 @@ from api.http.routing import BodyJsonError, client_gone
 from engine.deliverables.errors import DeliverableError
 from engine.errors import CaseError, KaopingError
 from engine.office_file import OfficeFileError
-from engine.problems import localise
+from engine.problems import entry, localise
 from engine.validate import contract_error
 from rules.messages import Lang, message
 
@@ -97,13 +97,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _file_refused(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, (OfficeFileError, DeliverableError))  # noqa: S101 - registered for these only
-    text = exc.text(request_language(request))
+    lang = request_language(request)
     if exc.status != 422:
-        return JSONResponse({"detail": text}, status_code=exc.status)
-    kind = "office_file" if isinstance(exc, OfficeFileError) else "deliverable"
-    return JSONResponse(
-        {"detail": [{"loc": ["file"], "msg": text, "type": f"{kind}.{exc.key}"}]}, status_code=422
-    )
+        return JSONResponse({"detail": exc.text(lang)}, status_code=exc.status)
+    return JSONResponse({"detail": [entry(["file"], exc.message_id, lang, **exc.values)]}, status_code=422)
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:

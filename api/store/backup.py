@@ -151,25 +151,22 @@ def export_jsonl(engine: Engine, out: TextIO) -> dict[str, int]:
 def _parse(number: int, line: str) -> dict[str, Any]:
     try:
         value = jsonio.loads(line)
-    except ValueError as exc:
-        raise BackupError(f"line {number} is not JSON: {exc}") from None
+    except jsonio.JsonError as exc:
+        raise BackupError("backup.not_json", line=number, reason=exc) from None
     if not isinstance(value, dict):
-        raise BackupError(f"line {number} is not a JSON object")
+        raise BackupError("backup.not_object", line=number)
     return value
 
 
 def _check_header(header: dict[str, Any]) -> bool:
     """Refuse a file that is not an export this kaoping imports; whether it is a legacy (chainless) one."""
     if header.get("kaoping_export") != FORMAT:
-        raise BackupError("not a kaoping export (the first line is not its header)")
+        raise BackupError("backup.no_header")
     head = db.head_revision()
     if header.get("schema") in LEGACY_SCHEMAS:
         return True
     if header.get("schema") != head:
-        raise BackupError(
-            f"the export is of schema revision {header.get('schema')}, this kaoping's is {head}: "
-            "import it with the kaoping that exported it, then upgrade"
-        )
+        raise BackupError("backup.other_schema", schema=str(header.get("schema")), head=str(head))
     return False
 
 
@@ -180,8 +177,7 @@ def _check_empty(conn: Connection) -> None:
         if (n := int(conn.execute(select(func.count()).select_from(_table(name))).scalar_one()))
     }
     if filled:
-        rows = ", ".join(f"{name}: {n}" for name, n in filled.items())
-        raise NotEmptyError(f"the database is not empty ({rows}); import only into a new, empty database")
+        raise NotEmptyError("backup.not_empty", rows=", ".join(f"{name}: {n}" for name, n in filled.items()))
 
 
 def _insert(conn: Connection, name: str, rows: list[dict[str, Any]]) -> None:
@@ -212,21 +208,25 @@ def _rows(
         if not line.strip():
             continue
         if trailer:
-            raise BackupError(f"line {number}: data after the end of the export")
+            raise BackupError("backup.after_end", line=number)
         item = _parse(number, line)
         if item.get("end") is True:
             trailer.update(item)
             continue
         name, row = item.get("table"), item.get("row")
         if not isinstance(name, str) or name not in order or not isinstance(row, dict):
-            raise BackupError(f"line {number}: expected {{'table': one of {list(TABLES)}, 'row': {{...}}}}")
+            raise BackupError("backup.not_a_row", line=number, tables=", ".join(TABLES))
         if current is not None and order[name] < order[current]:
-            raise BackupError(f"line {number}: table {name} after {current} (the order is {TABLES})")
+            raise BackupError(
+                "backup.table_order", line=number, table=name, current=current, order=", ".join(TABLES)
+            )
         current = name
         table = _table(name)
         unknown = set(row) - set(table.columns.keys())
         if unknown:
-            raise BackupError(f"line {number}: unknown columns of {name}: {sorted(unknown)}")
+            raise BackupError(
+                "backup.unknown_columns", line=number, table=name, columns=", ".join(sorted(unknown))
+            )
         yield number, name, {c.name: _decode(c.type, row.get(c.name)) for c in table.columns}
 
 
@@ -245,9 +245,11 @@ def _check(numbered: Iterable[tuple[int, str]], *, legacy: bool) -> tuple[dict[s
         verifier.add(name, row, number)
         counts[name] += 1
     if not trailer:
-        raise BackupError("the export is truncated (no end line); nothing was imported")
+        raise BackupError("backup.truncated")
     if trailer.get("counts") != counts:
-        raise BackupError(f"the export's end line counts {trailer.get('counts')}, the file has {counts}")
+        raise BackupError(
+            "backup.counts", said=jsonio.dumps(trailer.get("counts")), found=jsonio.dumps(counts)
+        )
     return counts, verifier.finish()
 
 
@@ -264,7 +266,7 @@ def import_jsonl(engine: Engine, lines: Iterable[str]) -> dict[str, int]:
     numbered = iter(enumerate(lines, start=1))
     first = next(numbered, None)
     if first is None:
-        raise BackupError("the export is empty")
+        raise BackupError("backup.empty")
     legacy = _check_header(_parse(*first))
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
         counts, plan = _check(_spooled(numbered, spool), legacy=legacy)

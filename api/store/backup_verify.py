@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.store import chain
 from engine.errors import KaopingError
-from rules.messages import Lang, message
+from rules.messages import Lang, Text, message
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -28,12 +28,16 @@ _CHAINED = ("decisions", "audit")
 
 
 class BackupError(KaopingError):
-    """An export file that cannot be imported, or a database that cannot take it."""
+    """An export file that cannot be imported, or a database that cannot take it: a message id and values."""
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(self.text("en"))
 
     def text(self, lang: Lang = "zh") -> str:
-        """The refusal for people (the plain message unless a subclass words it per language)."""
-        del lang
-        return str(self)
+        """The refusal in a language."""
+        return message(self.key, lang, **self.values)
 
 
 class BrokenExportError(BackupError):
@@ -41,11 +45,7 @@ class BrokenExportError(BackupError):
 
     def __init__(self, broken: chain.Break) -> None:
         self.broken = broken
-        super().__init__(self.text("en"))
-
-    def text(self, lang: Lang = "zh") -> str:
-        """The refusal in a language, naming the first broken record."""
-        return message("records.import_broken", lang, problem=self.broken.text(lang))
+        super().__init__("records.import_broken", problem=broken)
 
 
 def _moment(value: Any) -> datetime:
@@ -89,7 +89,7 @@ class Verifier:
         if table not in _CHAINED:
             return
         own = chain.decision_name(row["case_id"], row["number"]) if table == "decisions" else None
-        name = message("records.at_line", "zh", record=own or chain.audit_name(row["id"]), line=line)
+        name = Text("records.at_line", {"record": own or chain.audit_name(row["id"]), "line": line})
         link = chain.link_of(table, row, name)
         if not self.legacy:
             self.links.append(link)

@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from api import jsonio
 from api.store.jsondoc import canonical_hash
 from api.store.tables import METADATA, AuditRow, ChainHeadRow, DecisionRow
-from rules.messages import Lang, message
+from rules.messages import Lang, Text, message
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
@@ -122,8 +122,8 @@ class Link:
     prev: str | None
     stored: str | None
     digest: str
-    name: str
-    """How people name the record: ``决定 QB-2024-007 第2号`` / ``审计记录 17``."""
+    name: str | Text
+    """How people name the record: ``QB-2024-007#2`` / ``audit#17`` (in an export, with its line)."""
     content_ok: bool = True
     """For a decision: its input and output documents match their hashes."""
 
@@ -140,7 +140,7 @@ class Break:
         return message(self.key, lang, **self.values)
 
 
-def _break_at(link: Link, expected: int, prev: str, last_name: str) -> Break | None:
+def _break_at(link: Link, expected: int, prev: str, last_name: str | Text) -> Break | None:
     """What is wrong with ``link`` as the chain's link ``expected`` after a link whose hash is ``prev``."""
     if not link.content_ok:
         return Break("records.content_changed", {"record": link.name})
@@ -158,7 +158,8 @@ def _break_at(link: Link, expected: int, prev: str, last_name: str) -> Break | N
 def check(links: Iterable[Link], *, head: tuple[int, str] | None = None) -> Break | None:
     """The first break in ``links`` (in any order), or ``None``; ``head``: where the chain should end."""
     ordered = sorted(links, key=lambda link: (link.seq is None, link.seq or 0))
-    prev, expected, last_name = GENESIS, 1, "—"
+    prev, expected = GENESIS, 1
+    last_name: str | Text = "—"
     for link in ordered:
         broken = _break_at(link, expected, prev, last_name)
         if broken is not None:
@@ -182,7 +183,7 @@ def documents_match(values: Mapping[str, Any] | RowMapping) -> bool:
     )
 
 
-def link_of(table: str, values: Mapping[str, Any] | RowMapping, name: str | None = None) -> Link:
+def link_of(table: str, values: Mapping[str, Any] | RowMapping, name: str | Text | None = None) -> Link:
     """A decision (``table`` ``decisions``) or audit entry as a :class:`Link` (``name``: how to call it)."""
     if table == "decisions":
         return Link(

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from api.errors import ConflictError
 from engine.errors import KaopingError
-from rules.messages import Localised
+from rules.messages import Lang, Localised, Text, message
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
@@ -30,7 +30,16 @@ _WRITE = "kaoping_write"
 
 
 class SchemaError(KaopingError):
-    """The database is not at the schema this kaoping needs (run ``kaoping db upgrade``)."""
+    """The database is not at the schema this kaoping needs (run ``kaoping db upgrade``): a message id."""
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: Lang = "zh") -> str:
+        """The error in a language."""
+        return message(self.key, lang, **self.values)
 
 
 def make_engine(url: str) -> Engine:
@@ -100,11 +109,11 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database or ":memory:").resolve()
 
 
-def describe(url: str) -> str:
-    """Where the data lives, for people: the SQLite file, or the server URL without its password."""
+def describe(url: str) -> str | Text:
+    """Where the data lives, for people: the SQLite file (worded when said), or the URL without password."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return f"SQLite file {Path(parsed.database or ':memory:').resolve()}"
+        return Text("cli.db.sqlite_file", {"path": str(Path(parsed.database or ":memory:").resolve())})
     return parsed.render_as_string(hide_password=True)
 
 
@@ -140,8 +149,10 @@ def check_schema(engine: Engine) -> None:
     current, head = current_revision(engine), head_revision()
     if current != head:
         raise SchemaError(
-            f"the database at {describe(engine.url.render_as_string(hide_password=False))} is at schema "
-            f"revision {current or '(none)'}, this kaoping needs {head}: run `kaoping db upgrade`"
+            "db.schema_mismatch",
+            database=describe(engine.url.render_as_string(hide_password=False)),
+            current=current or "—",
+            head=str(head),
         )
 
 

@@ -130,5 +130,5 @@ def get_file(
     case_row(session, case_id, principal)
     row = session.get(DeliverableRow, file_id)
     if row is None or row.case_id != case_id:
-        raise NotFoundError(f"no deliverable {file_id} of case {case_id}")
+        raise NotFoundError("api.no_deliverable", file_id=file_id, case_id=case_id)
     return _info(row), row.data

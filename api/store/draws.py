@@ -56,9 +56,7 @@ def draw(
     row = case_row(session, case_id, actor, lock=True)
     check_writable(row, None, required=False)
     if row.body.get("panel") is not None:
-        raise ConflictError(
-            f'case {case_id} has a panel already; remove it (PATCH {{"panel": null}}) before drawing one'
-        )
+        raise ConflictError("draw.has_panel", case_id=case_id)
     case = parse_case(registry.resolve_case(session=session, body=row.body, exclude_case=case_id))
     rs = start().version_for(case)
     records = [r.record for r in session.exec(select(ExpertRow).order_by(col(ExpertRow.expert_id)))]
@@ -83,7 +81,7 @@ def latest_draw(session: Session, case_id: str) -> dict[str, Any]:
     """The audit entry of a case's latest draw (its record in ``detail``), or 404."""
     page = list_audit(session=session, query=AuditQuery(action=ACTION, target=f"case:{case_id}", limit=1))
     if not page.items:
-        raise NotFoundError(f"case {case_id} has no recorded panel draw")
+        raise NotFoundError("draw.none", case_id=case_id)
     entry = page.items[0]
     return {"at": entry.at, "actor": entry.actor, "record": dict(entry.detail or {})}
 

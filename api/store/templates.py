@@ -35,6 +35,7 @@ from engine.memos.fields import TEMPLATE_FIELDS
 from engine.memos.isolation import RenderBudgetError
 from engine.memos.kinds import KIND_TEMPLATES
 from engine.office_file import Limits, OfficeFileError, check_package
+from engine.problems import entry
 
 if TYPE_CHECKING:
     from api.store.access import Principal
@@ -135,10 +136,9 @@ def trial_contexts(stem: str, office: OfficeInfo) -> list[tuple[MemoContext, Off
     return trials
 
 
-def _refused(entries: list[tuple[str, dict[str, Any]]]) -> CaseError:
-    return CaseError(
-        [{"loc": ["body"], "msg": msg, "type": "template_refused", **ctx} for msg, ctx in entries]
-    )
+def _refused(problem: Any, **ctx: Any) -> CaseError:
+    """A refused upload: one entry of type ``template_refused``; ``ctx.check`` names the check it failed."""
+    return CaseError([entry(["body"], "template_refused", problem=problem, **ctx)])
 
 
 def check_upload(stem: str, data: bytes, *, limits: Limits, renderer: Renderer, office: OfficeInfo) -> None:
@@ -152,14 +152,14 @@ def check_upload(stem: str, data: bytes, *, limits: Limits, renderer: Renderer, 
         check_package(data, kind="docx", limits=limits)
     except OfficeFileError as exc:
         if exc.status == 413:
-            raise PayloadTooLargeError(exc.text("zh")) from None
-        raise _refused([(exc.text("zh"), {"ctx": {**exc.values, "check": exc.key}})]) from None
+            raise PayloadTooLargeError(exc.message_id, **exc.values) from None
+        raise _refused(exc, **exc.values, check=exc.key) from None
     try:
         renderer.check(stem, data, trial_contexts(stem, office))
     except MemoTemplateError as exc:
-        raise _refused([(problem, {}) for problem in exc.problems]) from None
+        raise CaseError([entry(["body"], "template_refused", problem=p) for p in exc.problems]) from None
     except RenderBudgetError as exc:
-        raise _refused([(exc.text("zh"), {"ctx": {"check": f"render_{exc.reason}"}})]) from None
+        raise _refused(exc, check=f"render_{exc.reason}") from None
 
 
 def upload(  # noqa: PLR0913 - the upload, who sends it, and what it is checked with

@@ -132,9 +132,9 @@ def revoke_token(*, session: Session, token_id: int) -> TokenInfo:
     begin_write(session)
     row = session.exec(select(TokenRow).where(TokenRow.id == token_id).with_for_update()).first()
     if row is None:
-        raise NotFoundError(str(token_id))
+        raise NotFoundError("token.no_such", id=token_id)
     if row.revoked_at is not None:
-        raise ConflictError(str(token_id))
+        raise ConflictError("token.revoked_already", id=token_id)
     row.revoked_at = utcnow()
     session.add(row)
     detail = {"role": row.role, "expert_id": row.expert_id, "unit_name": row.unit_name}

@@ -22,6 +22,11 @@ class DeliverableError(KaopingError):
         self.status = status
         super().__init__(self.text("en"))
 
+    @property
+    def message_id(self) -> str:
+        """The message id of the refusal, e.g. ``deliverable.pdf``."""
+        return f"deliverable.{self.key}"
+
     def text(self, lang: Lang = "zh") -> str:
         """The refusal in a language."""
-        return message(f"deliverable.{self.key}", lang, **self.values)
+        return message(self.message_id, lang, **self.values)

@@ -17,11 +17,11 @@ from typing import Any
 from openpyxl import load_workbook
 
 from engine.office_file import Limits, MiB, check_package
+from engine.problems import entry
 from engine.sheets.cells import Problem, read_cell
 from engine.sheets.layout import LAYOUT_SHEET, Layout, PartySheet, parse_layout
-from rules import load_rulebook
 from rules.errors import KaopingError
-from rules.messages import Lang, message
+from rules.messages import Lang, Term, message
 
 SHEET_LIMITS = Limits(file_bytes=4 * MiB, part_bytes=4 * MiB, total_bytes=16 * MiB, parts=200)
 """Caps on an uploaded score sheet (the template of a 50-member panel is about 12 KB)."""
@@ -51,18 +51,19 @@ class SheetError(KaopingError):
 
     def lines(self, lang: Lang = "zh") -> list[str]:
         """Each problem as a sentence."""
-        return [_worded(p, lang) for p in self.problems]
+        return [message(p.key, lang, **_values(p)) for p in self.problems]
 
-    def errors(self, lang: Lang = "zh") -> list[dict[str, Any]]:
+    def errors(self) -> list[dict[str, Any]]:
         """The contract's error list: ``loc`` the sheet and cell, ``type`` the message id."""
-        return [{"loc": ["file", *p.loc], "msg": _worded(p, lang), "type": p.key} for p in self.problems]
+        return [entry(["file", *p.loc], p.key, **_values(p)) for p in self.problems]
 
 
-def _worded(problem: Problem, lang: Lang) -> str:
+def _values(problem: Problem) -> dict[str, Any]:
+    """A problem's values, a node code as its label (worded in the message's language)."""
     values = dict(problem.values)
     if "node" in values:
-        values["node"] = load_rulebook().vocabulary.label("node", values["node"], lang)
-    return message(problem.key, lang, **values)
+        values["node"] = Term("node", values["node"])
+    return values
 
 
 def _text(value: Any) -> str:

@@ -25,6 +25,7 @@ from tests.api.conftest import (
 )
 from tests.api.test_registries import new_credit_code, register
 from tests.api.test_templates import docx_with, upload
+from tests.support.chinese import english_words
 
 KINDS = ("eligibility", "review-plan", "review-draft", "fee")
 
@@ -165,8 +166,8 @@ def test_import_refuses_a_database_that_holds_data(migrated, populated, tmp_path
     before = export_to(migrated, tmp_path / "before.jsonl")
     assert import_from(migrated, path) == 2
     err = capsys.readouterr().err
-    assert "导入被拒绝：the database is not empty" in err
-    assert "import only into a new, empty database" in err
+    assert "导入被拒绝：数据库不是空的（agencies: 1" in err
+    assert "只能导入到新建的空数据库" in err
     assert export_to(migrated, tmp_path / "after.jsonl") == before
 
 
@@ -187,7 +188,9 @@ def test_a_truncated_or_foreign_file_imports_nothing(migrated, populated, tmp_pa
         path = tmp_path / f"{name}.jsonl"
         path.write_text("".join(lines), "utf-8")
         assert import_from(url, path) == 2, name
-        assert "导入被拒绝" in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert "导入被拒绝" in err
+        assert english_words(err.removeprefix("kaoping: ")) == [], err
         assert_nothing_written(url, name)
 
 

@@ -103,6 +103,7 @@ def test_a_bad_cell_writes_nothing_and_names_sheet_and_cell(client, office):
         "loc": ["file", "专家组", "C13"],
         "msg": "专家组!C13：101 超出0–100",
         "type": "sheet.cell.out_of_range",
+        "ctx": {"sheet": "专家组", "cell": "C13", "value": "101", "places": 1},
     }
     assert detail[1]["loc"] == ["file", "财政所", "C13"]
     stored = client.get(f"{V1}/cases/{case_id}", headers=office).json()

@@ -1,7 +1,7 @@
-"""What the office tools' routes share: the reader's language, raw uploads, refusals of a file.
+"""What the office tools' routes share: raw uploads and how they are documented.
 
-A refused upload is answered as the contract's errors are: 422 with one entry per problem (``loc``
-starting with ``file``), or 413 with a sentence when the file is too large.
+A file the Office guard refuses is answered by the app's handlers (:mod:`api.http.handlers`): 422 with
+one entry per problem (``loc`` starting with ``file``), or 413 when the file is too large.
 """
 
 from __future__ import annotations
@@ -10,38 +10,13 @@ from typing import Any
 
 from fastapi import Request
 
-from api.errors import ApiError
-from api.http.language import request_language
-from engine.errors import CaseError
-from engine.office_file import OfficeFileError
-from rules.messages import Lang
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
-
-
-def reader_lang(request: Request) -> Lang:
-    """The reader's language: the request's ``Accept-Language`` (Chinese unless English is preferred)."""
-    return request_language(request)
 
 
 async def raw_body(request: Request) -> bytes:
     """The request body as it is (an uploaded file, no multipart)."""
     return await request.body()
-
-
-class FileTooLargeError(ApiError):
-    """An upload over its size limit."""
-
-    status_code = 413
-
-
-def refused(exc: OfficeFileError, lang: Lang) -> Exception:
-    """A refused file as the error the handlers answer: 413 with a sentence, or a 422 error list."""
-    text = exc.text(lang)
-    if exc.status == 413:
-        return FileTooLargeError(text)
-    return CaseError([{"loc": ["file"], "msg": text, "type": exc.message_id}])
 
 
 def upload_body(media_type: str, description: str) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from fastapi import Body, Request, Response
 
 from api.errors import ConflictError
 from api.http.deps import AnyRole, CaseIdPath, FinanceOffice, SessionDep
+from api.http.language import request_language
 from api.http.office_schemas import DrawOut, DrawRequest, DrawVerifyOut
 from api.http.routes._common import CONFLICT, NOT_FOUND, PROTECTED
-from api.http.routes._office import reader_lang
 from api.http.routing import make_router
 from api.reports import draw_lines, verify_lines
 from api.store import draws
@@ -37,12 +37,12 @@ def draw_panel(  # noqa: PLR0913 - FastAPI injects each dependency as a paramete
     candidates and each excluded expert with its reason go into the audit log (``panel.draw``).
     409 when the case has a panel, or when the registry cannot satisfy a rule (which, and how many short).
     """
-    lang = reader_lang(request)
+    lang = request_language(request)
     formed_on = body.formed_on if body is not None else None
     try:
         case, record = draws.draw(session=session, case_id=case_id, actor=caller, formed_on=formed_on)
     except DrawShortError as exc:
-        raise ConflictError(exc.text(lang)) from None
+        raise ConflictError("draw.refused", reason=exc) from None
     response.headers["ETag"] = etag(case.version)
     return DrawOut.model_validate({"case": case, "draw": record, "summary": draw_lines(record, lang)})
 
@@ -51,4 +51,6 @@ def draw_panel(  # noqa: PLR0913 - FastAPI injects each dependency as a paramete
 def verify_draw(case_id: CaseIdPath, session: SessionDep, caller: AnyRole, request: Request) -> DrawVerifyOut:
     """Re-derive the case's latest recorded draw from its seed and snapshot, and say whether it matches."""
     result = draws.verify(session=session, case_id=case_id, principal=caller)
-    return DrawVerifyOut.model_validate({**result, "summary": verify_lines(result, reader_lang(request))})
+    return DrawVerifyOut.model_validate(
+        {**result, "summary": verify_lines(result, request_language(request))}
+    )

@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import Query, Request, Response
 
 from api.http.deps import ReadAll, SessionDep
+from api.http.language import request_language
 from api.http.routes._common import PROTECTED
-from api.http.routes._office import XLSX, reader_lang
+from api.http.routes._office import XLSX
 from api.http.routing import make_router
 from api.store import register
 
@@ -25,6 +26,6 @@ def export_register(
     request: Request,
 ) -> Response:
     """A row per live case of the year (its latest decision's results) and a summary sheet; no formulas."""
-    data, _ = register.export(session=session, year=year, principal=caller, lang=reader_lang(request))
+    data, _ = register.export(session=session, year=year, principal=caller, lang=request_language(request))
     disposition = f"attachment; filename=\"register-{year}.xlsx\"; filename*=UTF-8''register-{year}.xlsx"
     return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition})

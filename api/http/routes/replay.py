@@ -8,16 +8,17 @@ from fastapi import Depends, Query, Request
 
 from api.errors import ServiceUnavailableError
 from api.http.deps import FinanceOffice, get_settings_dep
-from api.http.language import text
+from api.http.language import request_language
 from api.http.office_schemas import ReplayOut
 from api.http.routes._common import PROTECTED
-from api.http.routes._office import FILE_REFUSED, ZIP, raw_body, reader_lang, refused, upload_body
+from api.http.routes._office import FILE_REFUSED, ZIP, raw_body, upload_body
 from api.http.routing import make_router
 from api.reports import replay_lines
 from api.settings import Settings
 from api.store.replay import CandidateError, ReplayInterruptedError, replay_in_child
 from engine.errors import CaseError
-from engine.rules_archive import RulesArchiveError, unpack_rules
+from engine.problems import entry
+from engine.rules_archive import unpack_rules
 
 router = make_router("replay", responses=PROTECTED)
 
@@ -43,7 +44,6 @@ def replay(
     checked by the rulebook's loader and checks first: every slip is a 422 entry and nothing is
     replayed. The replay runs in a child process, so the server keeps none of its rule engines.
     """
-    lang = reader_lang(request)
     with tempfile.TemporaryDirectory(prefix="kaoping-candidate-") as folder:
         try:
             root = unpack_rules(data, Path(folder))
@@ -53,12 +53,8 @@ def replay(
                 current=settings.rules_dir,
                 year=year,
             )
-        except RulesArchiveError as exc:
-            raise refused(exc, lang) from None
         except ReplayInterruptedError:
-            raise ServiceUnavailableError(text(request, "replay.interrupted")) from None
+            raise ServiceUnavailableError("replay.interrupted") from None
         except CandidateError as exc:
-            raise CaseError(
-                [{"loc": ["file"], "msg": p, "type": "rules_invalid"} for p in exc.problems]
-            ) from None
-    return ReplayOut.model_validate({**report, "summary": replay_lines(report, lang)})
+            raise CaseError([entry(["file"], "rules_invalid", problem=p) for p in exc.problems]) from None
+    return ReplayOut.model_validate({**report, "summary": replay_lines(report, request_language(request))})

@@ -5,14 +5,14 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 
 from api.http.deps import AnyRole, CaseIdPath, FinanceOffice, SessionDep
+from api.http.language import request_language
 from api.http.office_schemas import SheetImportOut
 from api.http.routes._common import CONFLICT, NOT_FOUND, PROTECTED
-from api.http.routes._office import FILE_REFUSED, XLSX, raw_body, reader_lang, refused, upload_body
+from api.http.routes._office import FILE_REFUSED, XLSX, raw_body, upload_body
 from api.http.routing import make_router
 from api.store import sheets
 from api.store.jsondoc import etag
 from engine.errors import CaseError
-from engine.office_file import OfficeFileError
 from engine.sheets import SheetError
 from rules.messages import message
 
@@ -26,7 +26,7 @@ router = make_router("sheets", responses={**PROTECTED, **NOT_FOUND})
 )
 def get_sheet(case_id: CaseIdPath, session: SessionDep, caller: AnyRole, request: Request) -> Response:
     """The case's score sheet to fill in Excel: a sheet per scoring party, both nodes as columns."""
-    data = sheets.template(session=session, case_id=case_id, principal=caller, lang=reader_lang(request))
+    data = sheets.template(session=session, case_id=case_id, principal=caller, lang=request_language(request))
     disposition = f"attachment; filename=\"{case_id}.xlsx\"; filename*=UTF-8''{case_id}.xlsx"
     return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition})
 
@@ -51,17 +51,19 @@ def import_sheet(  # noqa: PLR0913 - FastAPI injects each dependency as a parame
     An empty cell leaves its score as it is. Every bad cell is a 422 entry naming its sheet and cell
     (``专家组!C5：101 超出0–100``); a sheet of another case or of another shape is refused with what changed.
     """
-    lang = reader_lang(request)
     try:
         result = sheets.import_sheet(session=session, case_id=case_id, data=data, actor=caller)
-    except OfficeFileError as exc:
-        raise refused(exc, lang) from None
     except SheetError as exc:
-        raise CaseError(exc.errors(lang)) from None
+        raise CaseError(exc.errors()) from None
     response.headers["ETag"] = etag(result.case.version)
     key = "sheet.imported" if result.changed else "sheet.nothing"
     summary = message(
-        key, lang, case_id=case_id, changed=len(result.changed), same=result.same, version=result.case.version
+        key,
+        request_language(request),
+        case_id=case_id,
+        changed=len(result.changed),
+        same=result.same,
+        version=result.case.version,
     )
     return SheetImportOut.model_validate(
         {"changed": result.changed, "same": result.same, "case": result.case, "summary": summary}

@@ -3,9 +3,9 @@
 from fastapi import Request
 
 from api.http.deps import AnyRole
+from api.http.language import request_language
 from api.http.office_schemas import WhatIfOut, WhatIfRequest
 from api.http.routes._common import PROTECTED
-from api.http.routes._office import reader_lang
 from api.http.routing import make_router
 from api.reports import whatif_lines
 from engine import start
@@ -23,4 +23,4 @@ def what_if(body: WhatIfRequest, _caller: AnyRole, request: Request) -> WhatIfOu
     enough. Nothing is stored. Errors: ``loc`` starts with ``case`` (the case) or ``set`` (a change).
     """
     result = decide_both(start(), body.case, body.set)
-    return WhatIfOut.model_validate({**result, "summary": whatif_lines(result, reader_lang(request))})
+    return WhatIfOut.model_validate({**result, "summary": whatif_lines(result, request_language(request))})
