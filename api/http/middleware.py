@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 
 
 class BodyTooLargeError(HTTPException):
-    """A body that grew past the limit while it was read (the handler words it as 413)."""
+    """A body that grew past the limit while it was read (the handler words it as 413: :meth:`text`)."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, detail=message("api.body_too_large", "zh", limit=limit))
+        super().__init__(413)
         self.limit = limit
 
     def text(self, lang: Lang) -> str:

@@ -286,7 +286,7 @@ def memo(  # noqa: PLR0913 - which memo, who asks, and the renderer it runs in
     except MemoNotApplicableError as exc:
         raise ConflictError("api.memo_refused", reason=exc) from None
     except (MemoTemplateError, RenderBudgetError) as exc:
-        reason = exc if isinstance(exc, RenderBudgetError) else "；".join(exc.problems[:3])
+        reason = exc
         raise ConflictError(
             "template.memo_failed",
             memo=Term("memo_kind", kind),

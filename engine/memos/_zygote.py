@@ -69,7 +69,7 @@ def _limit(cpu_seconds: int, memory_bytes: int) -> None:
 def _run(job: tuple[Any, ...]) -> tuple[bytes, bytes]:
     """One job in the child: ``(status, data)``."""
     from engine.memos import lint  # noqa: PLC0415 - loaded by the zygote already; named here for clarity
-    from engine.memos.errors import MemoTemplateError  # noqa: PLC0415
+    from engine.memos.errors import MemoTemplateError, problems_json  # noqa: PLC0415
     from engine.memos.render import render_template  # noqa: PLC0415
 
     try:
@@ -79,11 +79,11 @@ def _run(job: tuple[Any, ...]) -> tuple[bytes, bytes]:
         _, stem, data, trials = job
         problems = lint.check_template(f"{stem}.docx", stem=stem, data=data)
         if problems:
-            return b"T", json.dumps(problems, ensure_ascii=False).encode()
+            return b"T", json.dumps(problems_json(problems), ensure_ascii=False).encode()
         for context, office, date in trials:
             render_template(context, data, office, date)
     except MemoTemplateError as exc:
-        return b"T", json.dumps(exc.problems, ensure_ascii=False).encode()
+        return b"T", json.dumps(problems_json(exc.problems), ensure_ascii=False).encode()
     return b"O", b""
 
 

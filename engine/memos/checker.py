@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateSyntaxError, nodes
 
+from engine.memos.errors import Problem
 from engine.memos.fields import LOOP_FIELDS, Field
 from engine.memos.filters import FILTERS
 from engine.memos.sandbox import make_environment
 from rules import load_rulebook
-from rules.messages import message
+from rules.messages import Text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -99,7 +100,7 @@ class _Checker:
         self.lines = lines
         self.body = body
         self.used = used
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
         self.vocabulary = load_rulebook().vocabulary
         self.depth = 0
 
@@ -110,11 +111,14 @@ class _Checker:
         self.refuse(node, f"footnote mark {name!r} can only be used in the document body")
         return True
 
-    def refuse(self, node: nodes.Node, message: str) -> None:
+    def refuse(self, node: nodes.Node, problem: str | Text) -> None:
         lineno = getattr(node, "lineno", None) or 1
         text = _TAGS.sub("", self.lines[lineno - 1]).strip() if lineno <= len(self.lines) else ""
         near = f" (near «{text[:60]}»)" if text else ""
-        self.problems.append(f"{self.where}{near}: {message}")
+        if isinstance(problem, Text):
+            self.problems.append(Text("template.at", {"where": f"{self.where}{near}", "problem": problem}))
+        else:
+            self.problems.append(f"{self.where}{near}: {problem}")
 
     def compare(self, node: nodes.Compare, scope: Mapping[str, _Kind]) -> None:
         """A coded field compared with constants: each constant must be a code of the field's lists."""
@@ -205,7 +209,7 @@ class _Checker:
             self.expr(node.test, inner)
         self.depth += 1
         if self.depth == MAX_LOOP_DEPTH + 1:  # said once, at the loop that goes one level too deep
-            self.refuse(node, message("template.loops_too_deep", "zh", limit=MAX_LOOP_DEPTH))
+            self.refuse(node, Text("template.loops_too_deep", {"limit": MAX_LOOP_DEPTH}))
         for child in node.body:
             self.stmt(child, inner)
         self.depth -= 1
@@ -230,7 +234,7 @@ class _Checker:
 
 def check_source(
     source: str, fields: Mapping[str, Field], where: str, *, body: bool = True, used: set[str] | None = None
-) -> list[str]:
+) -> list[Problem]:
     """Problems of one part's Jinja source (already cleaned up by docxtpl), in the sandbox.
 
     ``body`` is false for headers, footers, footnotes and core properties, where footnote marks are refused.

@@ -127,7 +127,7 @@ def build_context(  # noqa: PLR0913 - the case, its decision, the kind, and what
     src = Source(case, decision)
     refusal = spec.refusal(src)
     if refusal is not None:
-        raise MemoNotApplicableError(kind, refusal.text("zh"), refusal.text("en"))
+        raise MemoNotApplicableError(kind, refusal)
     values = _common(src, office, document_number, document_date) | spec.build(src)
     dated = {k: v if k in _ISO_FIELDS else _dates_unbroken(v) for k, v in values.items()}
     notes = {n: _dates_unbroken(text) for n, text in src.notes.texts.items()}

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.memos._zygote import JOB_HEAD, RESULT_HEAD
-from engine.memos.errors import MemoError, MemoTemplateError
+from engine.memos.errors import MemoError, MemoTemplateError, problems_from_json
 from rules.messages import message
 
 if TYPE_CHECKING:
@@ -223,7 +223,7 @@ class Renderer:
         if status == b"O":
             return data
         if status == b"T":
-            raise MemoTemplateError(_template_name(job), json.loads(data))
+            raise MemoTemplateError(_template_name(job), problems_from_json(json.loads(data)))
         if status == b"E":
             raise MemoTemplateError(_template_name(job), [data.decode(errors="replace")])
         raise RenderBudgetError(_REASONS.get(status, "crashed"), self.budget)

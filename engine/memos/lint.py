@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.memos.checker import check_source
+from engine.memos.errors import Problem
 from engine.memos.fields import TEMPLATE_FIELDS, Field
 from engine.memos.sandbox import DocxTemplate
 
@@ -49,7 +50,7 @@ def _sources(data: bytes) -> list[tuple[str, str]]:
     return out
 
 
-def check_template(path: Path | str, *, stem: str | None = None, data: bytes | None = None) -> list[str]:
+def check_template(path: Path | str, *, stem: str | None = None, data: bytes | None = None) -> list[Problem]:
     """Every problem of a memo template (.docx); an empty list means it may be used.
 
     A template may be edited freely outside its fields (text, formatting, layout), but it must use the
@@ -75,11 +76,11 @@ def check_template(path: Path | str, *, stem: str | None = None, data: bytes | N
         sources = _sources(raw)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         return [f"{path.name}: not a readable .docx file: {exc}"]
-    problems: list[str] = []
+    problems: list[Problem] = []
     used: set[str] = set()
     for where, source in sources:
         problems += check_source(source, fields, f"{path.name}, {where}", body=where == "body", used=used)
-    if not any("Jinja syntax error" in p for p in problems):
+    if not any(isinstance(p, str) and "Jinja syntax error" in p for p in problems):
         problems += [
             f"{path.name}: the required field {name!r} is not used ({doc})"
             for name, doc in _missing(fields, used)

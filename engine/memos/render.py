@@ -30,6 +30,7 @@ from engine.memos.package import normalise_docx, package_bytes, set_core_propert
 from engine.memos.sandbox import ENV, make_environment
 from engine.office_file import Limits, OfficeFileError, check_package
 from rules import load_rulebook
+from rules.messages import Text
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -94,7 +95,7 @@ def _checked(data: bytes, stem: str, name: str) -> bytes:
         try:
             check_package(data, kind="docx", limits=RENDER_LIMITS)
         except OfficeFileError as exc:
-            raise MemoTemplateError(name, [exc.text("zh")]) from None
+            raise MemoTemplateError(name, [Text(exc.message_id, exc.values)]) from None
         problems = lint.check_template(name, stem=stem, data=data)
         if problems:
             raise MemoTemplateError(name, problems)

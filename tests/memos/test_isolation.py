@@ -13,6 +13,7 @@ import pytest
 
 from engine.memos import MemoTemplateError, build_context, check_template
 from engine.memos.checker import MAX_LOOP_DEPTH
+from engine.memos.errors import problem_text
 from engine.memos.isolation import Budget, RenderBudgetError, Renderer
 from engine.memos.render import DEFAULT_TEMPLATE_DIR, render_template
 from rules import RULES_DIR
@@ -135,7 +136,7 @@ def loops(depth: int) -> list[str]:
 def test_lint_allows_loops_three_deep_at_most(tmp_path: Path, depth: int) -> None:
     """Three nested loops pass; a fourth level (and seven) is refused once, naming the limit."""
     problems = check_template(make_template(tmp_path, "eligibility", *loops(depth)))
-    too_deep = [p for p in problems if message("template.loops_too_deep", "zh", limit=3) in p]
+    too_deep = [p for p in problems if message("template.loops_too_deep", "zh", limit=3) in problem_text(p)]
     assert len(too_deep) == (depth > MAX_LOOP_DEPTH)
     assert problems == too_deep
 

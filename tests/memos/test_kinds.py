@@ -47,8 +47,8 @@ def test_a_refusal_names_the_memo_by_its_label_in_both_languages() -> None:
     with pytest.raises(MemoNotApplicableError) as info:
         build_context(data, evaluate(data), "referral", office=OFFICE, document_number=1, document_date=DATE)
     assert info.value.kind == "referral"
-    assert info.value.reason_zh == "未触发FLW-02、FLW-03中的任何一项，无需移送区财政局"
-    assert info.value.reason_en == "none of FLW-02, FLW-03 is raised; there is nothing to refer"
+    assert info.value.reason.text("zh") == "未触发FLW-02、FLW-03中的任何一项，无需移送区财政局"
+    assert info.value.reason.text("en") == "none of FLW-02, FLW-03 is raised; there is nothing to refer"
     assert str(info.value).startswith("不能出具移送函：")
     assert " / cannot issue the referral letter: " in str(info.value)
     assert "不能出具referral" not in str(info.value)
