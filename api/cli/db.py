@@ -113,10 +113,10 @@ def import_(engine: Any, file: str) -> int:
 
     try:
         if file == "-":
-            counts = backup.import_jsonl(engine, sys.stdin)
+            result = backup.import_jsonl(engine, sys.stdin)
         else:
             with Path(file).open(encoding="utf-8") as lines:
-                counts = backup.import_jsonl(engine, lines)
+                result = backup.import_jsonl(engine, lines)
     except backup.BrokenExportError as exc:
         say("records.import_broken", problem=exc.broken)
         return 2
@@ -126,5 +126,19 @@ def import_(engine: Any, file: str) -> int:
     except OSError as exc:
         say("cli.cannot_read", path=file, reason=os_reason(exc))
         return 2
-    say("cli.db.imported", counts=_counts(counts))
+    say("cli.db.imported", counts=_counts(result.counts))
+    if result.cases.normalised:
+        say(
+            "cli.db.normalised",
+            count=len(result.cases.normalised),
+            cases=message_join(result.cases.normalised),
+        )
+    for case_id, errors in result.cases.unsettled.items():
+        say("cli.db.unsettled", case_id=case_id, problems=message_join(_worded(errors)))
     return 0
+
+
+def _worded(errors: list[dict[str, Any]]) -> list[str]:
+    from engine.problems import localise  # noqa: PLC0415 - keep `kaoping --help` fast
+
+    return [str(e["msg"]) for e in (errors if lang() == "zh" else localise(errors, lang()))]

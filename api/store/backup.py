@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ from api import jsonio
 from api.store import chain, db
 from api.store.access import CLI
 from api.store.audit import add_audit
+from api.store.backup_cases import CaseReport
 from api.store.backup_verify import LEGACY_SCHEMAS, BackupError, BrokenExportError, ImportPlan, Verifier
 from api.store.tables import METADATA
 
@@ -59,7 +61,14 @@ _SERIAL = ("deliverables", "templates", "decisions", "audit")  # integer ids fro
 _BATCH = 500
 
 
-__all__ = ["BackupError", "BrokenExportError", "NotEmptyError", "export_jsonl", "import_jsonl"]
+__all__ = [
+    "BackupError",
+    "BrokenExportError",
+    "ImportResult",
+    "NotEmptyError",
+    "export_jsonl",
+    "import_jsonl",
+]
 
 
 class NotEmptyError(BackupError):
@@ -253,10 +262,19 @@ def _check(numbered: Iterable[tuple[int, str]], *, legacy: bool) -> tuple[dict[s
     return counts, verifier.finish()
 
 
-def import_jsonl(engine: Engine, lines: Iterable[str]) -> dict[str, int]:
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote: rows per table, and what it did to the cases (:mod:`api.store.backup_cases`)."""
+
+    counts: dict[str, int]
+    cases: CaseReport
+
+
+def import_jsonl(engine: Engine, lines: Iterable[str]) -> ImportResult:
     """Import an export into the empty store at ``engine``, in one transaction, once the file is checked.
 
-    The database is migrated after the check, before the rows are written.
+    The database is migrated after the check, before the rows are written. Each case is stored in normal
+    form; one that is still not valid is imported as it was and named in the result.
 
     Raises:
         NotEmptyError: the store already holds data.
@@ -272,14 +290,15 @@ def import_jsonl(engine: Engine, lines: Iterable[str]) -> dict[str, int]:
         counts, plan = _check(_spooled(numbered, spool), legacy=legacy)
         spool.seek(0)
         db.upgrade(engine)
-        _write(engine, enumerate(spool, start=2), counts, plan)
-    return counts
+        cases = _write(engine, enumerate(spool, start=2), counts, plan)
+    return ImportResult(counts, cases)
 
 
 def _write(
     engine: Engine, numbered: Iterable[tuple[int, str]], counts: dict[str, int], plan: ImportPlan
-) -> None:
-    """Pass two: insert the checked rows, point the chain's head at the last one, audit the import."""
+) -> CaseReport:
+    """Pass two: insert the checked rows (cases in normal form), point the chain's head, audit the import."""
+    cases = CaseReport()
     with db.new_session(engine) as session:
         db.begin_write(session)  # SQLite: the write lock from the start; nobody writes in between
         conn = session.connection()
@@ -291,10 +310,13 @@ def _write(
                 if current is not None:
                     _insert(conn, current, batch)
                 current = name
-            batch.append(plan.complete(name, row))
+            batch.append(cases.normal(row) if name == "cases" else plan.complete(name, row))
         if current is not None:
             _insert(conn, current, batch)
         _reset_sequences(conn)
         chain.set_head(conn, *plan.head)
-        add_audit(session, CLI, "db.import", "database", {"counts": counts, "chained_at_import": plan.legacy})
+        cases.check(session)
+        detail = {"counts": counts, "chained_at_import": plan.legacy, **cases.detail()}
+        add_audit(session, CLI, "db.import", "database", detail)
         session.commit()
+    return cases

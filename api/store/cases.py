@@ -43,6 +43,16 @@ def validate_stored(session: Session, body: dict[str, Any]) -> Case:
     return parse_case(resolved)
 
 
+def write_body(session: Session, row: CaseRow, body: dict[str, Any]) -> None:
+    """Store a changed body the one way every write does: in normal form, validated, then stored.
+
+    A code's label or synonym becomes its code, a full-width number its digits (:mod:`engine.normalise`),
+    whether the change came as JSON, from a score sheet, a Word deliverable or the expert draw.
+    """
+    normal = normalise_case(body)
+    store_body(session, row, normal, validate_stored(session, normal))
+
+
 def store_body(session: Session, row: CaseRow, body: dict[str, Any], case: Case) -> None:
     """Store a validated body in ``row`` with its filter columns and the panel's member ids."""
     row.body = body
@@ -154,7 +164,7 @@ def patch_case(
     body = normalise_case(merge_patch(row.body, plain(patch)))
     if body.get("case_id") != case_id:
         raise bad_input(["case_id"], "case_id_changed")
-    store_body(session, row, body, validate_stored(session, body))
+    write_body(session, row, body)
     row.version += 1
     fields = sorted(set(patch) & set(StoredCase.model_fields))
     add_audit(session, actor, "case.patch", f"case:{case_id}", {"version": row.version, "fields": fields})

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from api.errors import NotFoundError
 from api.store.audit import add_audit
-from api.store.cases import case_row, check_writable, store_body, validate_stored
+from api.store.cases import case_row, check_writable, write_body
 from api.store.db import begin_write
 from api.store.schemas import DeliverableInfo
 from api.store.tables import DeliverableRow
@@ -76,7 +76,7 @@ def upload(  # noqa: PLR0913 - the case and node, the file, who sends it, and wh
     if apply:
         check_writable(row, if_match, required=True)
         body = apply_reading(row.body, reading)
-        store_body(session, row, body, validate_stored(session, body))
+        write_body(session, row, body)
         row.version += 1
         applied = row.version
         add_audit(

@@ -20,7 +20,7 @@ from api.errors import ConflictError, NotFoundError
 from api.store import registry
 from api.store.access import member_ids
 from api.store.audit import add_audit, list_audit
-from api.store.cases import case_row, check_writable, public, store_body, validate_stored
+from api.store.cases import case_row, check_writable, public, write_body
 from api.store.db import begin_write
 from api.store.decisions import office_today
 from api.store.schemas import AuditQuery, CasePublic
@@ -70,7 +70,7 @@ def draw(
     )
     panel = {"formed_on": record["formed_on"], "members": [{"id": member} for member in record["panel"]]}
     body = {**row.body, "panel": panel}
-    store_body(session, row, body, validate_stored(session, body))
+    write_body(session, row, body)
     row.version += 1
     add_audit(session, actor, ACTION, f"case:{case_id}", {"version": row.version, **record})
     session.commit()

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from api.errors import ConflictError
 from api.store.access import Principal, check_score_write, member_ids
 from api.store.audit import add_audit
-from api.store.cases import case_row, check_writable, public, store_body, validate_stored
+from api.store.cases import case_row, check_writable, public, write_body
 from api.store.db import begin_write
 from api.store.jsondoc import plain
 from api.store.schemas import CasePublic, ScoresPut
@@ -61,7 +61,7 @@ def put_score(  # noqa: PLR0913 - one keyword per part of the request
         value = {**(node_scores.get("expert_panel") or {}), **value}
     node_scores[party] = plain(value)
     body[node]["scores"] = node_scores
-    store_body(session, row, body, validate_stored(session, body))
+    write_body(session, row, body)
     row.version += 1
     detail["version"] = row.version
     add_audit(session, actor, "scores.put", f"case:{case_id}", detail)

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from api.store import registry
 from api.store.access import check_score_write, member_ids
 from api.store.audit import add_audit
-from api.store.cases import case_row, check_writable, public, store_body, validate_stored
+from api.store.cases import case_row, check_writable, public, write_body
 from api.store.db import begin_write
 from api.store.schemas import CasePublic
 from engine.sheets import ScoreEntry, SheetError, SheetReading, build_template, read_sheet, score_text
@@ -113,7 +113,7 @@ def import_sheet(*, session: Session, case_id: str, data: bytes, actor: Principa
     entries = reading.checked(members=member_ids(row.body), nodes=nodes)
     body, changes, same = _apply(row.body, entries)
     if changes:
-        store_body(session, row, body, validate_stored(session, body))
+        write_body(session, row, body)
         row.version += 1
         detail = {
             "version": row.version,

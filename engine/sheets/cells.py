@@ -1,8 +1,9 @@
 """A score cell as the office meant it: numbers, numbers stored as text, full-width digits, spaces.
 
 Excel hands over a typed number as a number (read back exactly through its shortest text); a cell
-formatted as text, a pasted value or full-width digits arrive as text, which is normalised (NFKC:
-``８５．５`` is ``85.5``; spaces around it dropped) before it is read. Anything else -- words, dates,
+formatted as text, a pasted value or full-width digits arrive as text, which is put in normal form as
+every number kaoping reads is (:func:`engine.normalise.normal_form`: ``８５．５`` is ``85.5``; spaces
+around it and a leading ``+`` dropped) before it is read. Anything else -- words, dates,
 formulas, error values -- is not a score. A score is 0-100 with at most one decimal (the contract's
 party score).
 """
@@ -10,12 +11,12 @@ party score).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from engine.models import PARTY_SCORE_MAX, PARTY_SCORE_PLACES
+from engine.normalise import normal_form
 
 _NUMBER = re.compile(r"^\+?(\d+(\.\d*)?|\.\d+)$")
 _STEP = Decimal(1).scaleb(-PARTY_SCORE_PLACES)
@@ -53,7 +54,7 @@ def _number(value: Any, data_type: str | None) -> Decimal | str | None:
         return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not isinstance(value, str) or data_type == "e":  # a date, a time, a boolean, an error value
         return "sheet.cell.not_a_number"
-    return _from_text(unicodedata.normalize("NFKC", value).strip())
+    return _from_text(normal_form("number", value))
 
 
 def _from_text(text: str) -> Decimal | str | None:

@@ -216,6 +216,38 @@ def test_an_export_from_before_the_chain_is_checked_and_chained(migrated, popula
     assert report.decisions == 5
 
 
+def test_an_old_export_s_labels_become_codes_and_free_text_codes_are_named(
+    migrated, populated_store, empty, tmp_path, capsys
+):
+    """Cases written before closed code lists: a label is stored as its code, an unknown code as it was."""
+    lines = legacy(export_to(migrated, tmp_path / "store.jsonl").splitlines(keepends=True))
+    cases = [i for i, line in enumerate(lines) if json.loads(line).get("table") == "cases"]
+    ids = []
+    for at, word in zip(cases, ("工作质量与服务费挂钩", "自拟条款"), strict=False):
+        item = json.loads(lines[at])
+        item["row"]["body"]["commission"]["contract_clauses"][-1] = word
+        ids.append(item["row"]["case_id"])
+        lines[at] = json.dumps(item, ensure_ascii=False) + "\n"
+    (tmp_path / "old.jsonl").write_text("".join(lines), "utf-8")
+    assert import_from(empty, tmp_path / "old.jsonl") == 0
+    err = capsys.readouterr().err
+    assert f"个案件已按现行代码表改写（标签或同义词改为代码，全角数字改为半角）：{ids[0]}" in err
+    assert f"案件 {ids[1]} 不符合现行代码表，已原样导入，请用 PATCH 修改：" in err
+    assert "合同条款" in err  # the field named by its label
+    engine = db.make_engine(empty)
+    try:
+        with engine.connect() as conn:
+            bodies = dict(conn.execute(text("SELECT case_id, body FROM cases")).all())
+    finally:
+        engine.dispose()
+    clauses = {
+        case_id: (body if isinstance(body, dict) else json.loads(body))["commission"]["contract_clauses"][-1]
+        for case_id, body in bodies.items()
+    }
+    assert (clauses[ids[0]], clauses[ids[1]]) == ("quality_fee_linkage", "自拟条款")
+    assert verify(empty).broken is None
+
+
 def test_an_edited_export_from_before_the_chain_is_refused(
     migrated, populated_store, empty, tmp_path, capsys
 ):
