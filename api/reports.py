@@ -101,7 +101,7 @@ def replay_lines(report: dict[str, Any], lang: Lang = "zh") -> list[str]:
 def _errors(errors: list[dict[str, Any]] | None, lang: Lang) -> str:
     if errors is None:
         return message("replay.decided", lang)
-    return message("whatif.list_joiner", lang).join(
+    return message("join.items", lang).join(
         f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors
     )
 
@@ -113,7 +113,7 @@ def draw_lines(record: dict[str, Any], lang: Lang = "zh") -> list[str]:
         message(
             "draw.drawn",
             lang,
-            panel=message("whatif.list_joiner", lang).join(record["panel"]),
+            panel=message("join.items", lang).join(record["panel"]),
             total=record["total"],
             size=record["size"],
         ),
@@ -143,12 +143,12 @@ def verify_lines(result: dict[str, Any], lang: Lang = "zh") -> list[str]:
                 "draw.verified",
                 lang,
                 case_id=result["case_id"],
-                panel=message("whatif.list_joiner", lang).join(result["panel"] or []),
+                panel=message("join.items", lang).join(result["panel"] or []),
                 seed=result["seed"],
             )
         ]
     else:
-        differences = message("whatif.list_joiner", lang).join(
+        differences = message("join.items", lang).join(
             message(f"draw.difference.{d}", lang) for d in result["differences"]
         )
         lines = [message("draw.not_verified", lang, case_id=result["case_id"], differences=differences)]

@@ -183,12 +183,12 @@ def value_text(field: str, value: Any, rulebook: Rulebook, lang: Lang = "zh") ->
     code_list = _CODED.get(field)
     if isinstance(value, list):
         if not value:
-            return message("whatif.empty", lang)
+            return message("word.none", lang)
         if code_list is not None:
-            return message("whatif.list_joiner", lang).join(
+            return message("join.items", lang).join(
                 f"{v} {vocabulary.label(code_list, v, lang)}" for v in value
             )
-        return message("whatif.list_joiner", lang).join(str(v) for v in value)
+        return message("join.items", lang).join(str(v) for v in value)
     if code_list is not None:
         return vocabulary.label(code_list, str(value), lang)
     return str(value)

@@ -33,7 +33,7 @@ def missing_phrases(
         given = scored.get(node) or ()
         if party == "expert_panel" and members and given:
             unscored = [message("score.member", lang, id=i, name=n) for i, n in members if i not in given]
-            values["members"] = message("score.separator", lang).join(unscored)
+            values["members"] = message("join.items", lang).join(unscored)
             phrases.append(message("score.missing_members", lang, **values))
         else:
             phrases.append(message("score.missing", lang, **values))
@@ -48,4 +48,4 @@ def missing_phrases_of_case(missing: Sequence[str], case: Mapping[str, Any], lan
         node: list(((case.get(node) or {}).get("scores") or {}).get("expert_panel") or {})
         for node in ("plan", "draft")
     }
-    return message("score.list_separator", lang).join(missing_phrases(missing, members, scored, lang))
+    return message("join.clauses", lang).join(missing_phrases(missing, members, scored, lang))

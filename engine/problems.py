@@ -54,7 +54,7 @@ def _allowed(code_list: str, lang: Lang) -> list[dict[str, str]]:
 
 
 def _allowed_text(allowed: Iterable[Mapping[str, str]], lang: Lang) -> str:
-    return message("error.allowed.separator", lang).join(
+    return message("join.items", lang).join(
         message("error.allowed.item", lang, code=a["code"], label=a["label"]) for a in allowed
     )
 

@@ -65,7 +65,7 @@ def say_text(line: str) -> None:
 
 def message_join(items: Sequence[str]) -> str:
     """Items joined as a list in the run's language (、 or a comma)."""
-    return text("score.separator").join(items)
+    return text("join.items").join(items)
 
 
 def os_reason(exc: OSError) -> str:

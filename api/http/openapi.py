@@ -104,7 +104,7 @@ def _text(vocabulary: Vocabulary, entry: FieldEntry, schema: dict[str, Any]) -> 
         code_list = _code_list(vocabulary, entry, values)
         if code_list is not None:
             labels = vocabulary.labels(code_list)
-            allowed = message("error.allowed.separator").join(
+            allowed = message("join.items").join(
                 message("error.allowed.item", code=v, label=labels.get(v, v)) for v in values
             )
             schema["x-labels"] = {str(v): labels.get(v, v) for v in values}

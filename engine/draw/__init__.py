@@ -44,7 +44,7 @@ class DrawShortError(KaopingError):
 
     def text(self, lang: Lang = "zh") -> str:
         """The refusal as one text."""
-        return message("draw.short_joiner", lang).join(self.lines(lang))
+        return message("join.clauses", lang).join(self.lines(lang))
 
 
 def excluded_text(entry: dict[str, Any], lang: Lang = "zh") -> str:
@@ -59,7 +59,7 @@ def excluded_text(entry: dict[str, Any], lang: Lang = "zh") -> str:
             values["relation"] = vocabulary.label("relation", values["relation"], lang)
             values["until"] = values.get("until") or message("whatif.none", lang)
         reasons.append(message(f"draw.reason.{reason['rule']}", lang, **values))
-    joined = message("draw.reason_joiner", lang).join(reasons)
+    joined = message("join.clauses", lang).join(reasons)
     return message("draw.excluded", lang, id=entry["id"], name=entry["name"], reasons=joined)
 
 

@@ -94,7 +94,7 @@ def _missing_words(case: Case, missing: list[str]) -> str:
         name: list(node.scores.expert_panel or {}) if node and node.scores else []
         for name, node in (("plan", case.plan), ("draft", case.draft))
     }
-    return message("score.list_separator").join(missing_phrases(missing, members, scored))
+    return message("join.clauses").join(missing_phrases(missing, members, scored))
 
 
 def _follow_ups(

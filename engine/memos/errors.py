@@ -108,4 +108,4 @@ class MemoTemplateError(MemoError):
     def text(self, lang: Lang = "zh") -> str:
         """The first few problems in ``lang``."""
         shown = [problem_text(p, lang) for p in self.problems[:_SHOWN]]
-        return message("template.joiner", lang).join(shown)
+        return message("join.clauses", lang).join(shown)

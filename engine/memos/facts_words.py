@@ -65,13 +65,13 @@ class FactWords:
         codes = fact.codes if fact else None
         unit = fact.unit if fact else None
         if value is None:
-            return message("fact.none")
+            return message("word.none")
         if isinstance(value, bool):
             return message("fact.yes" if value else "fact.no")
         if isinstance(value, Mapping):
             if not value:
-                return message("fact.none")
-            return message("fact.separator").join(
+                return message("word.none")
+            return message("join.items").join(
                 message(
                     "fact.key_value",
                     key=self._key(fact, str(k)) if fact else str(k),
@@ -81,8 +81,8 @@ class FactWords:
             )
         if isinstance(value, Sequence) and not isinstance(value, str):
             if not value:
-                return message("fact.none")
-            return message("fact.separator").join(self.value(fact, v) for v in value)
+                return message("word.none")
+            return message("join.items").join(self.value(fact, v) for v in value)
         if codes:
             return self._code(codes, value)
         return self._unit(unit, value)
@@ -94,4 +94,4 @@ class FactWords:
             fact = self.declared(name)
             label = fact.label if fact else name
             items.append(message("fact.item", label=label, value=self.value(fact, value)))
-        return message("fact.item_separator").join(items) or message("fact.none")
+        return message("join.clauses").join(items) or message("word.none")

@@ -118,7 +118,7 @@ def _build(src: Source, node: str) -> dict[str, Any]:
             party=src.label("party", _PANEL),
             node=src.label("node", node),
             cite=str(asm01["cite"]),
-            facts=message("fact.separator").join(
+            facts=message("join.items").join(
                 message(
                     "memo.member_score", id=m["id"], name=m["name"], score=_points(m["score"], not_scored)
                 )
