@@ -42,11 +42,9 @@ def read_file(path: Path, node: str) -> Reading | None:
     try:
         return read_deliverable(data, name=path.name, node=node)  # type: ignore[arg-type]
     except (OfficeFileError, DeliverableError) as exc:
-        prefix = "office_file" if isinstance(exc, OfficeFileError) else "deliverable"
-        reason = exc.text(lang())
-        error = CaseError([{"loc": ["file"], "msg": reason, "type": f"{prefix}.{exc.key}"}])
+        error = CaseError([entry(["file"], exc.message_id, **exc.values)])
         sys.stdout.write(errors_json(error) + "\n")
-        say("cli.file_refused", path=path, reason=reason)
+        say("cli.file_refused", path=path, reason=exc)
         return None
 
 
