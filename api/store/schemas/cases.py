@@ -20,8 +20,10 @@ from api.store.schemas.common import (
     Grade,
     Page,
     PageQuery,
+    PanelStatus,
     RequestShape,
     ResponseShape,
+    Verdict,
     as_json,
 )
 from engine.models import (
@@ -76,7 +78,10 @@ class StoredCase(RequestShape):
 
 
 class CaseSummary(ResponseShape):
-    """One line of the case list; the last five fields come from the latest decision (``null`` before one)."""
+    """One line of the case list; the fields from ``latest_decision`` on come from the latest decision.
+
+    They are ``null`` before the first decision.
+    """
 
     case_id: str
     version: int
@@ -90,6 +95,9 @@ class CaseSummary(ResponseShape):
     assessment: AssessmentStatus | None
     fee: FeeStatus | None
     grade: Grade | None
+    panel: PanelStatus | None
+    plan_review: Verdict | None
+    draft_review: Verdict | None
 
 
 class CasePublic(CaseSummary):
@@ -124,13 +132,16 @@ class ScoresPut(RequestShape):
 
 
 class CaseQuery(PageQuery):
-    """Case list filters (the last four from the latest decision); archived cases only on request."""
+    """Case list filters (the statuses from the latest decision); archived cases only on request."""
 
     year: int | None = Field(default=None, ge=1900, le=9999, description="year of commissioned_on")
     eligibility: Eligibility | None = None
     assessment: AssessmentStatus | None = None
     fee: FeeStatus | None = None
     grade: Grade | None = None
+    panel: PanelStatus | None = Field(default=None, description="the panel's status")
+    plan_review: Verdict | None = Field(default=None, description="the plan review's verdict")
+    draft_review: Verdict | None = Field(default=None, description="the draft review's verdict")
     agency: str | None = Field(
         default=None, pattern=r"^[0-9A-Z]{18}$", description="the agency's credit code"
     )
