@@ -54,6 +54,13 @@ def field(path: str) -> str:
     return found if found is not None else path
 
 
+def fact(name: str) -> str:
+    """The label of a fact a trace entry shows or a decided value (``rules/facts.yaml``), else the name."""
+    facts = load_rulebook().facts
+    found = facts.shown.get(name) or facts.decided.get(name)
+    return found.label if found is not None else name
+
+
 def codes(code_list: str) -> list[tuple[str, str]]:
     """A code list's codes with their labels, in the vocabulary's order (for drop-downs)."""
     return list(load_rulebook().vocabulary.labels(code_list).items())
@@ -110,7 +117,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.globals.update(msg=msg, label=label, list_label=list_label, field=field, codes=codes, tone=tone)
+    env.globals.update(
+        msg=msg, label=label, list_label=list_label, field=field, fact=fact, codes=codes, tone=tone
+    )
     env.filters.update(when=when, plain=plain)
     return env
 

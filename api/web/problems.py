@@ -6,7 +6,11 @@ A page lists them at the top (the error summary: each a link to its control) and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
+
+from rules import load_rulebook
 
 
 @dataclass(frozen=True)
@@ -23,4 +27,35 @@ def by_target(problems: list[Problem]) -> dict[str, list[str]]:
     for problem in problems:
         if problem.target is not None:
             out.setdefault(problem.target, []).append(problem.text)
+    return out
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def target_of(loc: list[str | int], ids: set[str], prefix: tuple[str | int, ...] = ()) -> str | None:
+    """The control an error location points at: its own, else the nearest enclosing one on the form."""
+    parts = [*prefix, *loc]
+    while parts:
+        candidate = "-".join(str(p) for p in parts)
+        if candidate in ids:
+            return candidate
+        parts.pop()
+    return None
+
+
+def from_errors(
+    errors: list[dict[str, Any]], ids: set[str], prefix: tuple[str | int, ...] = ()
+) -> list[Problem]:
+    """The contract's error entries as problems, each at its control (a label added where it has none)."""
+    vocabulary = load_rulebook().vocabulary
+    out = []
+    for error in errors:
+        loc = list(error.get("loc") or [])
+        text = str(error.get("msg", ""))
+        if not _CJK.search(text):
+            named = vocabulary.field_label([*prefix, *loc]) if loc or prefix else None
+            where = ".".join(str(p) for p in [*prefix, *loc])
+            text = f"{named or where}（{where}）：{text}" if where else text
+        out.append(Problem(text, target_of(loc, ids, prefix)))
     return out
