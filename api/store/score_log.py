@@ -45,24 +45,26 @@ def cells_of(body: dict[str, Any]) -> list[Cell]:
 def score_entries(*, session: Session, case_id: str, body: dict[str, Any]) -> dict[Cell, Entry]:
     """The audit entry behind each score the case ``body`` holds (cells no entry names are left out)."""
     rows = session.exec(
-        select(AuditRow).where(AuditRow.target == f"case:{case_id}").order_by(col(AuditRow.id))
+        select(AuditRow.actor, AuditRow.action, AuditRow.at, AuditRow.detail)
+        .where(AuditRow.target == f"case:{case_id}")
+        .order_by(col(AuditRow.id))
     ).all()
     session.rollback()
     held = cells_of(body)
     found: dict[Cell, Entry] = {}
-    for row in rows:
-        detail = row.detail or {}
-        entry = Entry(actor=row.actor, action=row.action, at=row.at)
-        if row.action == "scores.put":
+    for actor, action, at, raw in rows:
+        detail = raw or {}
+        entry = Entry(actor=actor, action=action, at=at)
+        if action == "scores.put":
             node, party = str(detail.get("node")), str(detail.get("party"))
             members = detail.get("members") if party == "expert_panel" else [None]
             for member in members or []:
                 found[(node, party, member)] = entry
-        elif row.action == "scores.sheet":
+        elif action == "scores.sheet":
             for cell in held:
                 if cell not in found or found[cell].action != "scores.put":
                     found[cell] = entry
-        elif row.action in {"case.create", "case.patch"}:
+        elif action in {"case.create", "case.patch"}:
             touched = set(detail.get("fields") or ["plan", "draft"])
             for cell in held:
                 if cell[0] in touched and cell not in found:

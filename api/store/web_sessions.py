@@ -96,25 +96,28 @@ def lookup_session(*, session: Session, cookie: str | None) -> Active | Ended:
     digest = _digest(cookie)
     statement = select(WebSessionRow, TokenRow).join(TokenRow, col(TokenRow.id) == col(WebSessionRow.token_id))
     found = session.exec(statement.where(WebSessionRow.id_hash == digest)).first()
-    session.rollback()  # a read: end its transaction
     if found is None:
+        session.rollback()
         return Ended("none")
     row, token = found
-    now = datetime.now(UTC)
-    ended: Ended | None = None
-    if token.revoked_at is not None:
-        ended = Ended("revoked", _aware(token.revoked_at))
-    elif token.expires_at is not None and _aware(token.expires_at) <= now:
-        ended = Ended("token_expired", _aware(token.expires_at))
-    elif _aware(row.expires_at) <= now:
-        ended = Ended("expired", _aware(row.expires_at))
-    if ended is not None:
-        _forget(session, digest)
-        return ended
+    csrf, session_ends = row.csrf, _aware(row.expires_at)
     principal = Principal(
         token_id=token.id, role=token.role, expert_id=token.expert_id, unit_name=token.unit_name
     )
-    return Active(principal=principal, csrf=row.csrf, expires_at=_aware(row.expires_at))
+    revoked_at, token_ends = token.revoked_at, token.expires_at
+    session.rollback()  # a read: end its transaction (a write may follow in the same request)
+    now = datetime.now(UTC)
+    ended: Ended | None = None
+    if revoked_at is not None:
+        ended = Ended("revoked", _aware(revoked_at))
+    elif token_ends is not None and _aware(token_ends) <= now:
+        ended = Ended("token_expired", _aware(token_ends))
+    elif session_ends <= now:
+        ended = Ended("expired", session_ends)
+    if ended is not None:
+        _forget(session, digest)
+        return ended
+    return Active(principal=principal, csrf=csrf, expires_at=session_ends)
 
 
 def end_session(*, session: Session, cookie: str | None, principal: Principal) -> None:

@@ -74,7 +74,7 @@ def _listed(session: Session, condition: Any) -> tuple[list[WorkItem], int]:
     statement = select(CaseRow).where(_live(), condition)
     total = session.exec(select(func.count()).select_from(CaseRow).where(_live(), condition)).one()
     rows = session.exec(statement.order_by(col(CaseRow.updated_at).desc()).limit(LIMIT)).all()
-    return [_item(row) for row in rows], int(total)
+    return [_item(row) for row in rows], int(total)  # read before the transaction ends
 
 
 def office_worklist(*, session: Session) -> Worklist:
@@ -118,8 +118,8 @@ def party_worklist(*, session: Session, principal: Principal) -> Worklist:
         condition = col(CaseRow.project_unit) == (principal.unit_name or "")
         party, member = "project_unit", None
     rows = session.exec(select(CaseRow).where(_live(), condition).order_by(col(CaseRow.case_id))).all()
-    session.rollback()
     items = [_item(row, owed_nodes(row.body, party, member)) for row in rows]
+    session.rollback()
     owed = [item for item in items if item.owed]
     out = Worklist()
     out.lists = {"owed": owed[:LIMIT], "cases": items[:LIMIT]}

@@ -8,6 +8,7 @@ filters registered here. Autoescaping is on and an undefined name is an error.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from api.roles import OFFICE, READ_ALL
+from api.roles import OFFICE, READ_ALL, ROLES
 from api.web.problems import Problem, by_target
 from rules import load_rulebook
 from rules.messages import message
@@ -61,6 +62,18 @@ def fact(name: str) -> str:
     return found.label if found is not None else name
 
 
+def fact_value(name: str, value: Any) -> str:
+    """A fact's value as people read it: a coded fact's codes as their labels, a flag as 是 or 否."""
+    facts = load_rulebook().facts
+    found = facts.shown.get(name) or facts.decided.get(name)
+    code_list = getattr(found, "codes", None)
+    if code_list and isinstance(value, list):
+        return "、".join(label(code_list, v) for v in value) or "—"
+    if code_list and isinstance(value, str):
+        return label(code_list, value)
+    return plain(value)
+
+
 def codes(code_list: str) -> list[tuple[str, str]]:
     """A code list's codes with their labels, in the vocabulary's order (for drop-downs)."""
     return list(load_rulebook().vocabulary.labels(code_list).items())
@@ -97,12 +110,26 @@ def when(value: datetime | date | str | None) -> str:
     return value.isoformat()
 
 
+_ACTOR = re.compile(r"^(?P<role>[a-z_]+)(?::(?P<who>.+?))?#(?P<token>\d+)$")
+
+
+def actor(value: str) -> str:
+    """An audit actor as people read it: ``expert:E1#3`` → 评审专家 E1（令牌 3）; others as they are."""
+    found = _ACTOR.match(value)
+    if found is None or found["role"] not in ROLES:
+        return value
+    who = f" {found['who']}" if found["who"] else ""
+    return f"{label('role', found['role'])}{who}（令牌 {found['token']}）"
+
+
 def plain(value: Any) -> str:
     """A JSON value as compact text (parameters, facts, audit details): strings as they are."""
     if value is None:
         return "—"
     if isinstance(value, str):
         return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
 
 
@@ -118,9 +145,16 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.globals.update(
-        msg=msg, label=label, list_label=list_label, field=field, fact=fact, codes=codes, tone=tone
+        msg=msg,
+        label=label,
+        list_label=list_label,
+        field=field,
+        fact=fact,
+        fact_value=fact_value,
+        codes=codes,
+        tone=tone,
     )
-    env.filters.update(when=when, plain=plain)
+    env.filters.update(when=when, plain=plain, actor=actor)
     return env
 
 

@@ -89,6 +89,12 @@ class PageRoute(APIRoute):
         async def route(request: Request) -> Response:
             try:
                 return await handler(request)
+            finally:
+                await request.close()  # the posted form's files
+
+        async def page(request: Request) -> Response:
+            try:
+                return await route(request)
             except SignInRequiredError as exc:
                 return to_sign_in(request, exc.ended)
             except ApiError as exc:
@@ -107,7 +113,7 @@ class PageRoute(APIRoute):
                 _log.exception("internal error on %s %s", request.method, request.url.path)
                 return error_page(request, 500, msg("web.error.500"))
 
-        return route
+        return page
 
 
 def page_router() -> APIRouter:

@@ -228,3 +228,61 @@ class Pages:
             "Emulation.setDeviceMetricsOverride",
             {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
         )
+
+    # ---------------------------------------------------------------- acting on pages
+
+    def find(self, css: str) -> Any:
+        """The element matching a CSS selector."""
+        from selenium.webdriver.common.by import By  # noqa: PLC0415
+
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def all(self, css: str) -> list[Any]:
+        """Every element matching a CSS selector."""
+        from selenium.webdriver.common.by import By  # noqa: PLC0415
+
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def fill(self, element_id: str, text: str) -> None:
+        """Type ``text`` into the control of that id (what was there is cleared first)."""
+        element = self.find(f"#{element_id}")
+        element.clear()
+        element.send_keys(text)
+
+    def choose(self, element_id: str, code: str) -> None:
+        """Pick the option of value ``code`` in the drop-down of that id."""
+        from selenium.webdriver.support.ui import Select  # noqa: PLC0415
+
+        Select(self.find(f"#{element_id}")).select_by_value(code)
+
+    def press(self, css: str) -> None:
+        """Click the element (a button: its form is sent) and record the page it leads to."""
+        self.find(css).click()
+        self.seen_page()
+
+    def text(self) -> str:
+        """The page's visible text."""
+        return str(self.find("body").text)
+
+    def sign_in(self, token: str) -> None:
+        """Sign in on the sign-in page (after signing out whoever was signed in)."""
+        self.driver.get(self.server.url + "/signin")
+        if self.all("form[action='/signout'] button"):
+            self.find("form[action='/signout'] button").click()
+        self.go("/signin")
+        self.fill("token", token)
+        self.press("form[action='/signin'] button[type=submit]")
+
+    def post(self, path: str, fields: dict[str, str]) -> int:
+        """Post a form as this page's script could (same origin, the session's cookie): the status."""
+        script = (
+            "const [path, fields, done] = arguments;"
+            "const body = new URLSearchParams(fields);"
+            "fetch(path, {method: 'POST', body, redirect: 'manual', credentials: 'same-origin'})"
+            ".then(r => done(r.status)).catch(e => done(String(e)));"
+        )
+        return int(self.driver.execute_async_script(script, path, fields))
+
+    def csrf(self) -> str:
+        """The session's CSRF value, as this page's forms carry it."""
+        return str(self.find("input[name=csrf]").get_attribute("value"))

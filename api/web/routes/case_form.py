@@ -188,6 +188,7 @@ def save_case(request: Request, case_id: CaseIdPath, posted: Posted, session: Se
     patch = _diff_patch(current, body)
     if not patch:
         return RedirectResponse(f"/cases/{case_id}?version={stored.version}", status_code=303)
+    session.rollback()  # the read above; the write takes its own lock first
     try:
         saved = store.patch_case(session=session, case_id=case_id, patch=patch, if_match=f'"{version}"', actor=principal)
     except CaseError as exc:

@@ -124,6 +124,7 @@ def post_scores(request: Request, case_id: CaseIdPath, posted: Posted, session: 
             cell_id = "-".join(("score", node, party, *([member] if member else [])))
             problems.append(Problem(msg("web.scores.not_number"), cell_id))
     if not problems:
+        session.rollback()  # the reads above; each write takes its own lock first
         try:
             _write(session, case_id, principal, changes)
         except CaseError as exc:

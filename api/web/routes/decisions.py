@@ -97,7 +97,9 @@ def _checked(
 
 def _live(session: SessionDep, case_id: str, posted: Posted) -> None:
     """404 for a case the caller may not see; 409 for an archived one (nothing is issued for it)."""
-    if get_case(session=session, case_id=case_id, principal=posted.user.principal).archived:
+    archived = get_case(session=session, case_id=case_id, principal=posted.user.principal).archived
+    session.rollback()  # a read: a write may follow
+    if archived:
         raise ConflictError(msg("web.case.archived", case_id=case_id))
 
 
