@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from api.store import registry
@@ -32,7 +33,9 @@ _readings: OrderedDict[tuple[str, str], Reading] = OrderedDict()
 _lock = threading.Lock()
 
 
-def current_decision(*, session: Session, case_id: str, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def current_decision(
+    *, session: Session, case_id: str, body: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The decision the stored case ``body`` gets now, and the case as evaluated (registry resolved).
 
     Raises:
@@ -61,10 +64,16 @@ def latest_readings(*, session: Session, case_id: str) -> dict[str, StoredReadin
     from engine.deliverables import DeliverableError, read_deliverable  # noqa: PLC0415 - loads the reader
     from engine.office_file import OfficeFileError  # noqa: PLC0415
 
-    rows = session.exec(
-        select(DeliverableRow.id, DeliverableRow.node, DeliverableRow.name, DeliverableRow.sha256,
-               DeliverableRow.actor, DeliverableRow.created_at)
-        .where(DeliverableRow.case_id == case_id)
+    rows = session.execute(
+        sa_select(
+            col(DeliverableRow.id),
+            col(DeliverableRow.node),
+            col(DeliverableRow.name),
+            col(DeliverableRow.sha256),
+            col(DeliverableRow.actor),
+            col(DeliverableRow.created_at),
+        )
+        .where(col(DeliverableRow.case_id) == case_id)
         .order_by(col(DeliverableRow.id))
     ).all()
     latest = {row[1]: row for row in rows}
@@ -76,7 +85,7 @@ def latest_readings(*, session: Session, case_id: str) -> dict[str, StoredReadin
         if reading is None:
             data = session.exec(select(DeliverableRow.data).where(DeliverableRow.id == row_id)).one()
             try:
-                reading = read_deliverable(data, name=name, node=node)  # type: ignore[arg-type]
+                reading = read_deliverable(data, name=name, node=node)
             except (DeliverableError, OfficeFileError):
                 reading = None
             if reading is not None:

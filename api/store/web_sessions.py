@@ -94,7 +94,9 @@ def lookup_session(*, session: Session, cookie: str | None) -> Active | Ended:
     if not cookie or len(cookie) > _MAX_COOKIE_CHARS:
         return Ended("none")
     digest = _digest(cookie)
-    statement = select(WebSessionRow, TokenRow).join(TokenRow, col(TokenRow.id) == col(WebSessionRow.token_id))
+    statement = select(WebSessionRow, TokenRow).join(
+        TokenRow, col(TokenRow.id) == col(WebSessionRow.token_id)
+    )
     found = session.exec(statement.where(WebSessionRow.id_hash == digest)).first()
     if found is None:
         session.rollback()

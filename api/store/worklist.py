@@ -80,9 +80,7 @@ def _listed(session: Session, condition: Any) -> tuple[list[WorkItem], int]:
 def office_worklist(*, session: Session) -> Worklist:
     """The finance office's lists: ``waiting``, ``late``, and one per kind of :data:`FOLLOW_UPS`."""
     out = Worklist()
-    waiting = or_(
-        col(CaseRow.decided_version).is_(None), col(CaseRow.decided_version) < col(CaseRow.version)
-    )
+    waiting = or_(col(CaseRow.decided_version).is_(None), col(CaseRow.decided_version) < col(CaseRow.version))
     conditions: dict[str, Any] = {"waiting": waiting, "late": col(CaseRow.late_days) > 0}
     for kind, flags in FOLLOW_UPS.items():
         conditions[kind] = or_(*(col(CaseRow.flags).contains(flag) for flag in flags))

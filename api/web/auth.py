@@ -59,7 +59,9 @@ class Form:
 
     def values(self) -> dict[str, Any]:
         """Every text field, repeated names as lists."""
-        return {name: self.texts(name) if len(self.texts(name)) > 1 else self.text(name) for name in self.names()}
+        return {
+            name: self.texts(name) if len(self.texts(name)) > 1 else self.text(name) for name in self.names()
+        }
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,7 @@ def when(value: datetime | date | str | None) -> str:
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, datetime):
         moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
         return moment.astimezone(OFFICE_TZ).strftime("%Y-%m-%d %H:%M")
@@ -179,15 +179,19 @@ def render(request: Request, template: str, status: int = 200, /, **context: Any
     active: Active | None = getattr(request.state, "web_user", None)
     settings: Settings = request.app.state.settings
     errors: list[Problem] = context.pop("errors", [])
-    page = environment().get_template(template).render(
-        request_path=request.url.path,
-        user=active,
-        csrf=active.csrf if active is not None else "",
-        nav=nav(active),
-        office_name=settings.office_name,
-        errors=errors,
-        messages=by_target(errors),
-        notice=context.pop("notice", None),
-        **context,
+    page = (
+        environment()
+        .get_template(template)
+        .render(
+            request_path=request.url.path,
+            user=active,
+            csrf=active.csrf if active is not None else "",
+            nav=nav(active),
+            office_name=settings.office_name,
+            errors=errors,
+            messages=by_target(errors),
+            notice=context.pop("notice", None),
+            **context,
+        )
     )
     return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store"})

@@ -79,6 +79,23 @@ def error_page(request: Request, status: int, text: str, details: list[str] | No
     return render(request, "error.html", status, status=status, text=text, details=details or [])
 
 
+def failure_page(request: Request, exc: Exception) -> Response:
+    """The page of what went wrong (see the module's docstring)."""
+    if isinstance(exc, SignInRequiredError):
+        return to_sign_in(request, exc.ended)
+    if isinstance(exc, ApiError):
+        return error_page(request, exc.status_code, error_text(exc))
+    if isinstance(exc, RequestValidationError):
+        return error_page(request, 404, msg("web.error.404"))
+    if isinstance(exc, CaseError):
+        return error_page(request, 422, msg("web.error.422"), [str(e.get("msg", "")) for e in exc.errors])
+    if isinstance(exc, OperationalError):
+        _log.error("database error on %s %s: %s", request.method, request.url.path, exc)
+        return error_page(request, 503, msg("web.error.503"))
+    _log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_page(request, 500, msg("web.error.500"))
+
+
 class PageRoute(APIRoute):
     """A page: errors become pages (see the module's docstring)."""
 
@@ -95,23 +112,10 @@ class PageRoute(APIRoute):
         async def page(request: Request) -> Response:
             try:
                 return await route(request)
-            except SignInRequiredError as exc:
-                return to_sign_in(request, exc.ended)
-            except ApiError as exc:
-                return error_page(request, exc.status_code, error_text(exc))
-            except RequestValidationError:
-                return error_page(request, 404, msg("web.error.404"))
-            except CaseError as exc:
-                details = [str(e.get("msg", "")) for e in exc.errors]
-                return error_page(request, 422, msg("web.error.422"), details)
-            except OperationalError:
-                _log.exception("database error on %s %s", request.method, request.url.path)
-                return error_page(request, 503, msg("web.error.503"))
             except ClientDisconnect:
                 return Response(status_code=499)
-            except Exception:
-                _log.exception("internal error on %s %s", request.method, request.url.path)
-                return error_page(request, 500, msg("web.error.500"))
+            except Exception as exc:  # noqa: BLE001 - every failure is a page; the unknown ones logged with their traceback
+                return failure_page(request, exc)
 
         return page
 

@@ -117,7 +117,9 @@ def template_findings(root: Path = ROOT) -> list[tuple[str, int, str]]:
 def test_no_page_template_hard_codes_a_label() -> None:
     """The pages take every label from the vocabulary, like the modules."""
     found = [f"{file}:{line}: {label}" for file, line, label in template_findings()]
-    assert not found, "labels written in page templates instead of read from the vocabulary:\n" + "\n".join(found)
+    assert not found, "labels written in page templates instead of read from the vocabulary:\n" + "\n".join(
+        found
+    )
 
 
 def test_the_template_check_finds_a_label_in_text_and_literals(tmp_path: Path) -> None:

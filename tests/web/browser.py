@@ -211,16 +211,19 @@ class Pages:
             ".then(r => done(r.violations)).catch(e => done([{id: 'axe-error', impact: 'critical', nodes: [], help: String(e)}]));"
         )
         return [
-            {"id": v["id"], "impact": v["impact"], "help": v.get("help"), "nodes": [n["target"] for n in v["nodes"]][:5]}
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v.get("help"),
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
             for v in found
             if v.get("impact") in {"serious", "critical"}
         ]
 
     def overflow(self) -> tuple[int, int]:
         """The page's ``scrollWidth`` and the window's width (the page fits when the first is not larger)."""
-        return self.driver.execute_script(
-            "return [document.documentElement.scrollWidth, window.innerWidth]"
-        )
+        return self.driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
 
     def size(self, width: int, height: int) -> None:
         """Make the viewport ``width`` x ``height`` CSS pixels (through the DevTools protocol)."""

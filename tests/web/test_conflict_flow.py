@@ -23,7 +23,9 @@ SAVE = "form[action$='/edit'] .actions button[type=submit]"
 def office(server: LiveServer) -> dict[str, str]:
     """The office's API headers, with the case both will edit."""
     headers = {"Authorization": f"Bearer {server.token('finance_office')}"}
-    assert httpx.post(f"{server.url}/api/v1/cases", json=example("WEB-C-1"), headers=headers).status_code == 201
+    assert (
+        httpx.post(f"{server.url}/api/v1/cases", json=example("WEB-C-1"), headers=headers).status_code == 201
+    )
     return headers
 
 

@@ -106,7 +106,9 @@ def test_every_other_cell_is_read_only(pages: Pages) -> None:
     assert "91" in pages.find(".matrix").text  # E2's score, shown, not editable
 
 
-def test_a_forged_post_to_another_cell_is_refused(pages: Pages, server: LiveServer, office: dict[str, str]) -> None:
+def test_a_forged_post_to_another_cell_is_refused(
+    pages: Pages, server: LiveServer, office: dict[str, str]
+) -> None:
     """Posting another member's or another party's cell is 403; a case it may not see is 404."""
     pages.go("/cases/WEB-E-1")
     csrf = pages.csrf()

@@ -26,7 +26,10 @@ def office(server: LiveServer) -> str:
     headers = {"Authorization": f"Bearer {token}"}
     api = f"{server.url}/api/v1"
     assert httpx.post(f"{api}/cases", json=example(CASE), headers=headers).status_code == 201
-    assert httpx.post(f"{api}/cases/{CASE}/decisions", json={"document_number": 3}, headers=headers).status_code == 201
+    assert (
+        httpx.post(f"{api}/cases/{CASE}/decisions", json={"document_number": 3}, headers=headers).status_code
+        == 201
+    )
     record = {k: v for k, v in AGENCY.items() if k != "history"}
     assert httpx.post(f"{api}/agencies", json=record, headers=headers).status_code == 201
     assert httpx.post(f"{api}/experts", json=EXPERT, headers=headers).status_code == 201
@@ -61,7 +64,9 @@ def _fits(pages: Pages) -> None:
 
 
 @pytest.mark.parametrize("size", [NARROW, WIDE], ids=["390px", "1280px"])
-def test_every_page_fits_the_window(pages: Pages, server: LiveServer, office: str, size: tuple[int, int]) -> None:
+def test_every_page_fits_the_window(
+    pages: Pages, server: LiveServer, office: str, size: tuple[int, int]
+) -> None:
     """Sign-in, every office page, a form with errors, the check page, the parties' home pages."""
     pages.size(*size)
     pages.driver.delete_all_cookies()

@@ -115,7 +115,9 @@ def test_the_fee_memo_downloads_with_the_amount_in_capitals(pages: Pages, tmp_pa
     """The fee memo's link gives the .docx; python-docx finds the amount in capitals in it."""
     folder = tmp_path / "downloads"
     folder.mkdir()
-    pages.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    pages.driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)}
+    )
     pages.find("a[href$='/decisions/1/memos/fee.docx']").click()
     deadline = time.monotonic() + 30
     while not list(folder.glob("*.docx")) or list(folder.glob("*.crdownload")):

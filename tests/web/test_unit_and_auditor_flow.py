@@ -51,7 +51,9 @@ def test_the_unit_fills_only_its_own_cells(pages: Pages, server: LiveServer, off
     pages.press("form[action$='/scores'] button[type=submit]")
     assert "已保存2项评分" in pages.text()
     assert f"项目单位 {UNIT}（令牌" in pages.find(".matrix").text  # who entered them
-    assert pages.post("/cases/WEB-U-1/scores", {"csrf": pages.csrf(), "score:plan:finance_office": "50"}) == 403
+    assert (
+        pages.post("/cases/WEB-U-1/scores", {"csrf": pages.csrf(), "score:plan:finance_office": "50"}) == 403
+    )
     stored = httpx.get(f"{server.url}/api/v1/cases/WEB-U-1", headers=office).json()["case"]
     assert stored["plan"]["scores"]["finance_office"] == "92"
     assert stored["draft"]["scores"]["project_unit"] == "88"

@@ -36,7 +36,11 @@ SECTIONS: tuple[Section, ...] = (
             Input("kind", "select", codes="agency_kind"),
             Repeat(
                 "designated_list",
-                (Input("batch", width="w-10"), Input("valid_from", "date", width="w-10"), Input("valid_to", "date", width="w-10")),
+                (
+                    Input("batch", width="w-10"),
+                    Input("valid_from", "date", width="w-10"),
+                    Input("valid_to", "date", width="w-10"),
+                ),
             ),
             Input("marketplace_status", "select", codes="marketplace_status"),
             Input("affiliations", "lines", width="w-30"),
@@ -111,7 +115,11 @@ SECTIONS: tuple[Section, ...] = (
             Input("sections", "multi", codes="report_section"),
             Repeat(
                 "indicator_scores",
-                (Input("name", width="w-10"), Input("weight", "number", width="w-4"), Input("score", "number", width="w-4")),
+                (
+                    Input("name", width="w-10"),
+                    Input("weight", "number", width="w-4"),
+                    Input("score", "number", width="w-4"),
+                ),
             ),
             Input("reported_total", "number", width="w-6"),
             Input("reported_grade", "select", codes="grade"),
@@ -146,12 +154,20 @@ def body_of(values: Values, keep_scores_of: dict[str, Any] | None = None) -> dic
 def _references(body: dict[str, Any]) -> dict[str, Any]:
     """An agency of a credit code alone, a member of an id alone: references to the registry."""
     agency = body.get("agency")
-    if isinstance(agency, dict) and set(agency) - {"affiliations", "designated_list", "violations", "history"} == {"credit_code"}:
-        if not any(agency.get(k) for k in ("affiliations", "designated_list", "violations", "history")):
-            body["agency"] = {"credit_code": agency["credit_code"]}
+    lists = ("affiliations", "designated_list", "violations", "history")
+    if (
+        isinstance(agency, dict)
+        and set(agency) - set(lists) == {"credit_code"}
+        and not any(agency.get(k) for k in lists)
+    ):
+        body["agency"] = {"credit_code": agency["credit_code"]}
     panel = body.get("panel")
     if isinstance(panel, dict):
         for index, member in enumerate(panel.get("members") or []):
-            if set(member) - {"domain_expert", "ties"} == {"id"} and not member.get("domain_expert") and not member.get("ties"):
+            if (
+                set(member) - {"domain_expert", "ties"} == {"id"}
+                and not member.get("domain_expert")
+                and not member.get("ties")
+            ):
                 panel["members"][index] = {"id": member["id"]}
     return body

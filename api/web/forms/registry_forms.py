@@ -20,7 +20,11 @@ AGENCY: tuple[Input | Repeat, ...] = (
     Input("kind", "select", codes="agency_kind"),
     Repeat(
         "designated_list",
-        (Input("batch", width="w-10"), Input("valid_from", "date", width="w-10"), Input("valid_to", "date", width="w-10")),
+        (
+            Input("batch", width="w-10"),
+            Input("valid_from", "date", width="w-10"),
+            Input("valid_to", "date", width="w-10"),
+        ),
     ),
     Input("marketplace_status", "select", codes="marketplace_status"),
     Input("affiliations", "lines", width="w-30"),

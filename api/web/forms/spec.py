@@ -117,7 +117,9 @@ def _get(data: dict[str, Any], path: str) -> Any:
     return value
 
 
-def flatten(sections: tuple[Section, ...], body: dict[str, Any], top: tuple[Input, ...] = ()) -> Values:
+def flatten(
+    sections: tuple[Section, ...], body: dict[str, Any], top: tuple[Input | Repeat, ...] = ()
+) -> Values:
     """The form's values of a stored body (a blank row after each list's rows)."""
     out = Values()
     _flatten_items(top, body, "", out)
@@ -156,9 +158,7 @@ def _row_given(items: tuple[Input | Repeat, ...], values: Values, prefix: str) -
         if isinstance(item, Repeat):
             if any(_row_given(item.inputs, values, join(name, i)) for i in range(values.rows.get(name, 0))):
                 return True
-        elif item.kind not in {"bool", "multi", "select"} and values.text(name).strip():
-            return True
-        elif item.kind == "select" and values.text(name).strip():
+        elif item.kind not in {"bool", "multi"} and values.text(name).strip():
             return True
     return False
 
@@ -188,7 +188,9 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
     data[parts[-1]] = value
 
 
-def build(sections: tuple[Section, ...], values: Values, top: tuple[Input, ...] = ()) -> dict[str, Any]:
+def build(
+    sections: tuple[Section, ...], values: Values, top: tuple[Input | Repeat, ...] = ()
+) -> dict[str, Any]:
     """The JSON body of posted values (optional sections only when their ``present`` box is ticked)."""
     body = _build_items(top, values, "")
     for section in sections:

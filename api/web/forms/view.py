@@ -59,7 +59,9 @@ def _label_path(prefix: str, path: str) -> str:
     return join(prefix, path)
 
 
-def _items(items: tuple[Input | Repeat, ...], values: Values, name_prefix: str, label_prefix: str) -> list[FieldView | RepeatView]:
+def _items(
+    items: tuple[Input | Repeat, ...], values: Values, name_prefix: str, label_prefix: str
+) -> list[FieldView | RepeatView]:
     out: list[FieldView | RepeatView] = []
     for item in items:
         name = join(name_prefix, item.path)
@@ -100,7 +102,10 @@ _SPECIAL_HINTS = frozenset(
 
 
 def sections_view(
-    sections: tuple[Section, ...], values: Values, top: tuple[Input, ...] = (), label_prefix: str = ""
+    sections: tuple[Section, ...],
+    values: Values,
+    top: tuple[Input | Repeat, ...] = (),
+    label_prefix: str = "",
 ) -> tuple[list[FieldView | RepeatView], list[SectionView]]:
     """The top-level fields and the sections of a form, ready for the template."""
     head = _items(top, values, "", label_prefix)

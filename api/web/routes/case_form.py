@@ -40,7 +40,9 @@ _MAX_BASE = 1_000_000
 
 
 def _posted_values(form: Form) -> Values:
-    values = Values(fields={k: v for k, v in form.values().items() if not k.startswith(("rows.", "csrf", "_"))})
+    values = Values(
+        fields={k: v for k, v in form.values().items() if not k.startswith(("rows.", "csrf", "_"))}
+    )
     row_counts(values, form.values())
     added = form.text("_add")
     if added:
@@ -132,6 +134,10 @@ def create_from_json(request: Request, posted: Posted, session: SessionDep) -> R
     return RedirectResponse(f"/cases/{case.case_id}?created={case.case_id}", status_code=303)
 
 
+def _shown(value: Any) -> str:
+    return "、".join(value) if isinstance(value, list) else str(value)
+
+
 def _changes(base: dict[str, Any], current: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """(label, field name, before, after) of every field that differs between two stored cases."""
     before, after = values_of(base).fields, values_of(current).fields
@@ -140,14 +146,13 @@ def _changes(base: dict[str, Any], current: dict[str, Any]) -> list[tuple[str, s
         old, new = before.get(name, ""), after.get(name, "")
         if old != new:
             path = ".".join(p for p in name.split(".") if not p.isdigit())
-            show = lambda v: "、".join(v) if isinstance(v, list) else str(v)  # noqa: E731
-            out.append((field(path), name, show(old) or "—", show(new) or "—"))
+            out.append((field(path), name, _shown(old) or "—", _shown(new) or "—"))
     return out
 
 
 def _diff_patch(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """The JSON merge patch (RFC 7396) that turns ``old`` into ``new`` (neither holds nulls)."""
-    patch: dict[str, Any] = {key: None for key in old.keys() - new.keys()}
+    patch: dict[str, Any] = dict.fromkeys(old.keys() - new.keys())
     for key, value in new.items():
         if isinstance(value, dict) and isinstance(old.get(key), dict):
             inner = _diff_patch(old[key], value)
@@ -183,25 +188,36 @@ def save_case(request: Request, case_id: CaseIdPath, posted: Posted, session: Se
     if posted.form.text("_add"):
         return _page(request, values, edit=edit)
     if version != str(stored.version):
-        return _conflict(request, values, case_id, base_text, current, stored.version)
+        return _conflict(
+            request, values, case_id=case_id, base_text=base_text, current=current, version=stored.version
+        )
     body = body_of(values, keep_scores_of=current)
     patch = _diff_patch(current, body)
     if not patch:
         return RedirectResponse(f"/cases/{case_id}?version={stored.version}", status_code=303)
     session.rollback()  # the read above; the write takes its own lock first
     try:
-        saved = store.patch_case(session=session, case_id=case_id, patch=patch, if_match=f'"{version}"', actor=principal)
+        saved = store.patch_case(
+            session=session, case_id=case_id, patch=patch, if_match=f'"{version}"', actor=principal
+        )
     except CaseError as exc:
         return _page(request, values, status=422, problems=_problems(values, exc.errors), edit=edit)
     except ConflictError:
         session.rollback()
         again = store.get_case(session=session, case_id=case_id, principal=principal)
-        return _conflict(request, values, case_id, base_text, as_json(again.case), again.version)
+        return _conflict(
+            request,
+            values,
+            case_id=case_id,
+            base_text=base_text,
+            current=as_json(again.case),
+            version=again.version,
+        )
     return RedirectResponse(f"/cases/{case_id}?version={saved.version}", status_code=303)
 
 
 def _conflict(  # noqa: PLR0913 - the form as typed, and both versions of the case
-    request: Request, values: Values, case_id: str, base_text: str, current: dict[str, Any], version: int
+    request: Request, values: Values, *, case_id: str, base_text: str, current: dict[str, Any], version: int
 ) -> Response:
     try:
         base = json.loads(base_text) if len(base_text) <= _MAX_BASE else {}

@@ -60,7 +60,9 @@ def case_list(request: Request, user: Signed) -> Response:
     query, chosen, problems = read_query(request)
     settings: Settings = request.app.state.settings
     cases: CaseList = request.app.state.cases
-    page: dict[str, Any] = cases.page(principal=user.principal, query=query, count_cap=settings.list_count_cap)
+    page: dict[str, Any] = cases.page(
+        principal=user.principal, query=query, count_cap=settings.list_count_cap
+    )
     filters = {k: v for k, v in chosen.items() if k != "after"}
     next_link = None
     if page["next_after"] is not None:

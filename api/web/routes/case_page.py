@@ -66,7 +66,12 @@ def _cells(form: dict[str, str]) -> list[tuple[str, str, str | None, str]]:
     out = []
     for name, value in form.items():
         parts = name.split(":")
-        if parts[0] != "score" or len(parts) not in {3, 4} or parts[1] not in NODES or parts[2] not in PARTIES:
+        if (
+            parts[0] != "score"
+            or len(parts) not in {3, 4}
+            or parts[1] not in NODES
+            or parts[2] not in PARTIES
+        ):
             continue
         member = parts[3] if len(parts) == 4 else None
         if (parts[2] == "expert_panel") != (member is not None):
@@ -101,7 +106,13 @@ def _write(session: SessionDep, case_id: str, principal: Principal, changes: lis
         else:
             put = ScoresPut.model_validate({"score": next(iter(values.values()))})
         scores.put_score(
-            session=session, case_id=case_id, node=node, party=party, scores=put, if_match=None, actor=principal
+            session=session,
+            case_id=case_id,
+            node=node,
+            party=party,
+            scores=put,
+            if_match=None,
+            actor=principal,
         )
 
 

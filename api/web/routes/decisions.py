@@ -56,7 +56,14 @@ def _read(number: str, day: str) -> tuple[DecisionRequest | None, list[Problem]]
 
 
 def _form(  # noqa: PLR0913 - the page's parts
-    request: Request, case_id: str, office: OfficeDep, number: str, day: str, status: int = 200, problems: list[Problem] | None = None
+    request: Request,
+    case_id: str,
+    office: OfficeDep,
+    number: str,
+    day: str,
+    *,
+    status: int = 200,
+    problems: list[Problem] | None = None,
 ) -> Response:
     return render(
         request,
@@ -72,7 +79,14 @@ def _form(  # noqa: PLR0913 - the page's parts
 
 @router.get("/cases/{case_id}/decisions/new")
 def decision_form(  # noqa: PLR0913 - the page's request, the caller and what it may prefill
-    request: Request, case_id: CaseIdPath, user: Signed, session: SessionDep, office: OfficeDep, number: str = "", day: str = ""
+    *,
+    request: Request,
+    case_id: CaseIdPath,
+    user: Signed,
+    session: SessionDep,
+    office: OfficeDep,
+    number: str = "",
+    day: str = "",
 ) -> Response:
     """The number and date of a new decision."""
     require_role(user.principal, OFFICE)
@@ -84,7 +98,9 @@ def _checked(
     session: SessionDep, case_id: str, request_: DecisionRequest, office: OfficeDep, posted: Posted
 ) -> list[Problem]:
     try:
-        decisions.check_request(session=session, case_id=case_id, request=request_, office=office, actor=posted.user.principal)
+        decisions.check_request(
+            session=session, case_id=case_id, request=request_, office=office, actor=posted.user.principal
+        )
     except CaseError as exc:
         return [
             Problem(str(e.get("msg", "")), "document_date" if e.get("loc") == ["document_date"] else None)
@@ -104,17 +120,19 @@ def _live(session: SessionDep, case_id: str, posted: Posted) -> None:
 
 
 @router.post("/cases/{case_id}/decisions/check")
-def check_decision(request: Request, case_id: CaseIdPath, posted: Posted, session: SessionDep, office: OfficeDep) -> Response:
+def check_decision(
+    request: Request, case_id: CaseIdPath, posted: Posted, session: SessionDep, office: OfficeDep
+) -> Response:
     """Check what was entered; the page that shows what will be issued, or the form with its errors."""
     require_role(posted.user.principal, OFFICE)
     _live(session, case_id, posted)
     number, day = posted.form.text("document_number"), posted.form.text("document_date")
     asked, problems = _read(number, day)
     if asked is None:
-        return _form(request, case_id, office, number, day, 422, problems)
+        return _form(request, case_id, office, number, day, status=422, problems=problems)
     problems = _checked(session, case_id, asked, office, posted)
     if problems:
-        return _form(request, case_id, office, number, day, 422, problems)
+        return _form(request, case_id, office, number, day, status=422, problems=problems)
     stored = get_case(session=session, case_id=case_id, principal=posted.user.principal)
     decision, _ = preview.current_decision(session=session, case_id=case_id, body=as_json(stored.case))
     day_shown = (asked.document_date or office_today()).isoformat()
@@ -126,7 +144,9 @@ def check_decision(request: Request, case_id: CaseIdPath, posted: Posted, sessio
         project_name=stored.case.commission.project_name,
         number=asked.document_number,
         number_text=(
-            f"{office.number_prefix}〔{day_shown[:4]}〕{asked.document_number}号" if asked.document_number else None
+            f"{office.number_prefix}〔{day_shown[:4]}〕{asked.document_number}号"
+            if asked.document_number
+            else None
         ),
         day=day_shown,
         decision=decision,
@@ -135,33 +155,56 @@ def check_decision(request: Request, case_id: CaseIdPath, posted: Posted, sessio
 
 
 @router.post("/cases/{case_id}/decisions")
-def issue_decision(request: Request, case_id: CaseIdPath, posted: Posted, session: SessionDep, office: OfficeDep) -> Response:
+def issue_decision(
+    request: Request, case_id: CaseIdPath, posted: Posted, session: SessionDep, office: OfficeDep
+) -> Response:
     """Store the decision as confirmed."""
     require_role(posted.user.principal, OFFICE)
     _live(session, case_id, posted)
     number, day = posted.form.text("document_number"), posted.form.text("document_date")
     asked, problems = _read(number, day)
     if asked is None:
-        return _form(request, case_id, office, number, day, 422, problems)
+        return _form(request, case_id, office, number, day, status=422, problems=problems)
     try:
         made = decisions.create_decision(
             session=session, case_id=case_id, request=asked, office=office, actor=posted.user.principal
         )
     except CaseError as exc:
         problems = [Problem(str(e.get("msg", "")), "document_date") for e in exc.errors]
-        return _form(request, case_id, office, number, day, 422, problems)
+        return _form(request, case_id, office, number, day, status=422, problems=problems)
     except ConflictError as exc:
-        return _form(request, case_id, office, number, day, 409, [Problem(str(exc.detail), "document_number")])
+        return _form(
+            request,
+            case_id,
+            office,
+            number,
+            day,
+            status=409,
+            problems=[Problem(str(exc.detail), "document_number")],
+        )
     return RedirectResponse(f"/cases/{case_id}?issued={made.number}#decision-{made.number}", status_code=303)
 
 
 @router.get("/cases/{case_id}/decisions/{number}/memos/{kind}.docx")
 def memo(  # noqa: PLR0913 - which memo, and who asks
-    case_id: CaseIdPath, number: Number, kind: Annotated[str, Path(pattern=r"^[a-z-]{1,32}$")], user: Signed, session: SessionDep, renderer: RendererDep
+    *,
+    case_id: CaseIdPath,
+    number: Number,
+    kind: Annotated[str, Path(pattern=r"^[a-z-]{1,32}$")],
+    user: Signed,
+    session: SessionDep,
+    renderer: RendererDep,
 ) -> Response:
     """A memo of a stored decision (the API's bytes)."""
     content = decisions.memo(
-        session=session, case_id=case_id, number=number, kind=kind, principal=user.principal, renderer=renderer
+        session=session,
+        case_id=case_id,
+        number=number,
+        kind=kind,
+        principal=user.principal,
+        renderer=renderer,
     )
-    headers: dict[str, Any] = {"Content-Disposition": f'attachment; filename="{case_id}-{number}-{kind}.docx"'}
+    headers: dict[str, Any] = {
+        "Content-Disposition": f'attachment; filename="{case_id}-{number}-{kind}.docx"'
+    }
     return Response(content, media_type=DOCX, headers=headers)

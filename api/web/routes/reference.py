@@ -56,6 +56,8 @@ def audit_log(request: Request, user: Signed, session: SessionDep) -> Response:
     filters = {k: v for k, v in chosen.items() if v}
     links = {
         "prev": "/audit?" + urlencode({**filters, "offset": max(offset - PAGE, 0)}) if offset > 0 else None,
-        "next": "/audit?" + urlencode({**filters, "offset": offset + PAGE}) if offset + PAGE < page.total else None,
+        "next": "/audit?" + urlencode({**filters, "offset": offset + PAGE})
+        if offset + PAGE < page.total
+        else None,
     }
     return render(request, "audit.html", page=page, chosen=chosen, links=links, errors=problems)

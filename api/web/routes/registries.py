@@ -76,13 +76,22 @@ def _form(  # noqa: PLR0913 - the form page's parts
 ) -> Response:
     head, _ = sections_view((), values, kind.fields, label_prefix=kind.label_prefix)
     return render(
-        request, "registry_form.html", status, kind=kind.name, head=head, key=key, version=version,
-        errors=problems or [], notice=notice,
+        request,
+        "registry_form.html",
+        status,
+        kind=kind.name,
+        head=head,
+        key=key,
+        version=version,
+        errors=problems or [],
+        notice=notice,
     )
 
 
-def _values(kind: RegistryKind, posted: Posted) -> Values:
-    values = Values(fields={k: v for k, v in posted.form.values().items() if not k.startswith(("rows.", "csrf", "_"))})
+def _values(posted: Posted) -> Values:
+    values = Values(
+        fields={k: v for k, v in posted.form.values().items() if not k.startswith(("rows.", "csrf", "_"))}
+    )
     row_counts(values, posted.form.values())
     added = posted.form.text("_add")
     if added:
@@ -103,7 +112,9 @@ def _problems(kind: RegistryKind, values: Values, errors: list[dict[str, Any]]) 
     return from_errors(errors, control_ids(head, []), prefix=())
 
 
-def _show(request: Request, kind: RegistryKind, key: str, principal: Principal, session: SessionDep) -> Response:
+def _show(
+    request: Request, kind: RegistryKind, key: str, principal: Principal, session: SessionDep
+) -> Response:
     require_role(principal, READ_ALL)
     if kind is AGENCIES:
         found = registry.get_agency(session=session, credit_code=key)
@@ -113,8 +124,22 @@ def _show(request: Request, kind: RegistryKind, key: str, principal: Principal, 
         history = []
     if principal.role in OFFICE:
         record = as_json(found.record)
-        return _form(request, kind, flatten((), record, kind.fields), key=key, version=found.version, notice=_saved(request))
-    return render(request, "registry_show.html", kind=kind.name, record=as_json(found.record), history=history, version=found.version)
+        return _form(
+            request,
+            kind,
+            flatten((), record, kind.fields),
+            key=key,
+            version=found.version,
+            notice=_saved(request),
+        )
+    return render(
+        request,
+        "registry_show.html",
+        kind=kind.name,
+        record=as_json(found.record),
+        history=history,
+        version=found.version,
+    )
 
 
 def _saved(request: Request) -> str | None:
@@ -124,7 +149,7 @@ def _saved(request: Request) -> str | None:
 def _create(request: Request, kind: RegistryKind, posted: Posted, session: SessionDep) -> Response:
     principal = posted.user.principal
     require_role(principal, OFFICE)
-    values = _values(kind, posted)
+    values = _values(posted)
     if posted.form.text("_add"):
         return _form(request, kind, values, key=None, version=None)
     try:
@@ -134,7 +159,15 @@ def _create(request: Request, kind: RegistryKind, posted: Posted, session: Sessi
         else:
             registry.create_expert(session=session, record=record, actor=principal)
     except CaseError as exc:
-        return _form(request, kind, values, key=None, version=None, status=422, problems=_problems(kind, values, exc.errors))
+        return _form(
+            request,
+            kind,
+            values,
+            key=None,
+            version=None,
+            status=422,
+            problems=_problems(kind, values, exc.errors),
+        )
     except ConflictError as exc:
         problem = Problem(str(exc.detail), "credit_code" if kind is AGENCIES else "id")
         return _form(request, kind, values, key=None, version=None, status=409, problems=[problem])
@@ -144,7 +177,7 @@ def _create(request: Request, kind: RegistryKind, posted: Posted, session: Sessi
 def _update(request: Request, kind: RegistryKind, key: str, posted: Posted, session: SessionDep) -> Response:
     principal = posted.user.principal
     require_role(principal, OFFICE)
-    values = _values(kind, posted)
+    values = _values(posted)
     values.fields[kind.key] = key
     version = posted.form.text("version")
     if posted.form.text("_add"):
@@ -152,11 +185,23 @@ def _update(request: Request, kind: RegistryKind, key: str, posted: Posted, sess
     try:
         record = _record(kind, values)
         if kind is AGENCIES:
-            registry.update_agency(session=session, credit_code=key, record=record, if_match=f'"{version}"', actor=principal)
+            registry.update_agency(
+                session=session, credit_code=key, record=record, if_match=f'"{version}"', actor=principal
+            )
         else:
-            registry.update_expert(session=session, expert_id=key, record=record, if_match=f'"{version}"', actor=principal)
+            registry.update_expert(
+                session=session, expert_id=key, record=record, if_match=f'"{version}"', actor=principal
+            )
     except CaseError as exc:
-        return _form(request, kind, values, key=key, version=version, status=422, problems=_problems(kind, values, exc.errors))
+        return _form(
+            request,
+            kind,
+            values,
+            key=key,
+            version=version,
+            status=422,
+            problems=_problems(kind, values, exc.errors),
+        )
     except ConflictError:
         session.rollback()
         now = (
@@ -220,7 +265,9 @@ def expert(request: Request, expert_id: ExpertIdPath, user: Signed, session: Ses
 
 
 @router.post("/agencies/{credit_code}")
-def update_agency(request: Request, credit_code: CreditCodePath, posted: Posted, session: SessionDep) -> Response:
+def update_agency(
+    request: Request, credit_code: CreditCodePath, posted: Posted, session: SessionDep
+) -> Response:
     """Save an agency's record."""
     return _update(request, AGENCIES, credit_code, posted, session)
 

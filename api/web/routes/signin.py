@@ -56,9 +56,18 @@ def _why(why: str | None, at: str | None) -> str | None:
     return msg(key, at=when(at))
 
 
-def _form(request: Request, status: int = 200, *, notice: str | None = None, errors: list[Problem] | None = None, next_path: str = "/") -> Response:
+def _form(
+    request: Request,
+    status: int = 200,
+    *,
+    notice: str | None = None,
+    errors: list[Problem] | None = None,
+    next_path: str = "/",
+) -> Response:
     nonce = secrets.token_urlsafe(24)
-    response = render(request, "signin.html", status, nonce=nonce, next_path=next_path, notice=notice, errors=errors or [])
+    response = render(
+        request, "signin.html", status, nonce=nonce, next_path=next_path, notice=notice, errors=errors or []
+    )
     _cookie(response, request, NONCE_COOKIE, nonce, 3600)
     return response
 
@@ -79,7 +88,7 @@ def signin_page(
 
 
 @router.post("/signin")
-def signin(  # noqa: PLR0913 - the form's three fields, the request and its session
+def signin(
     request: Request,
     session: SessionDep,
     token: Annotated[str, Form()] = "",
@@ -90,7 +99,9 @@ def signin(  # noqa: PLR0913 - the form's three fields, the request and its sess
     next_path = safe_next(next_path)
     kept = request.cookies.get(NONCE_COOKIE, "")
     if not nonce or not hmac.compare_digest(nonce.encode(), kept.encode()):
-        return _form(request, 400, errors=[Problem(msg("web.signin.stale_form"), "token")], next_path=next_path)
+        return _form(
+            request, 400, errors=[Problem(msg("web.signin.stale_form"), "token")], next_path=next_path
+        )
     if not token.strip():
         return _form(request, 422, errors=[Problem(msg("web.signin.empty"), "token")], next_path=next_path)
     tokens: TokenLookup = request.app.state.tokens

@@ -89,7 +89,12 @@ def writable(principal: Principal, party: str, member: str | None) -> bool:
 
 
 def matrix(
-    principal: Principal, body: dict[str, Any], members: list[dict[str, Any]], entries: dict[Any, Any], *, archived: bool
+    principal: Principal,
+    body: dict[str, Any],
+    members: list[dict[str, Any]],
+    entries: dict[Any, Any],
+    *,
+    archived: bool,
 ) -> list[Row]:
     """The 3 x 2 score matrix: the panel's members, the project unit, the finance office x plan, draft."""
     rows = [Row("expert_panel", str(m.get("id")), str(m.get("name", ""))) for m in members]
@@ -98,7 +103,7 @@ def matrix(
         for node in NODES:
             part = body.get(node)
             submitted = isinstance(part, dict)
-            scores = (part.get("scores") or {}) if submitted else {}
+            scores = (part.get("scores") or {}) if isinstance(part, dict) else {}
             given = scores.get(row.party)
             if row.member is not None:
                 given = given.get(row.member) if isinstance(given, dict) else None
@@ -125,7 +130,8 @@ def families(decision: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]
     for entry in decision.get("trace", []):
         rule = rules.get(entry["rule"])
         places = [
-            f"{Location.from_json(place).place('zh')}：{place.get('text', '')}" for place in entry.get("locations", [])
+            f"{Location.from_json(place).place('zh')}：{place.get('text', '')}"
+            for place in entry.get("locations", [])
         ]
         grouped.setdefault(_PREFIXES.get(entry["rule"][:3], "other"), []).append(
             {
@@ -158,7 +164,9 @@ def history(session: Session, case_id: str, principal: Principal) -> list[dict[s
     before: dict[str, Any] | None = None
     for record in page.items:
         decision = as_json(record.decision)
-        detail = decisions.get_decision(session=session, case_id=case_id, number=record.number, principal=principal)
+        detail = decisions.get_decision(
+            session=session, case_id=case_id, number=record.number, principal=principal
+        )
         changes = [describe(c, rulebook) for c in compare(before, decision)] if before is not None else []
         out.append(
             {
