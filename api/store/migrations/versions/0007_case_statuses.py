@@ -79,12 +79,11 @@ def _fill(connection: sa.Connection) -> None:
 
 def upgrade() -> None:
     """Add the columns and their indexes, then fill them from the stored decisions."""
-    with op.batch_alter_table("cases") as batch:
-        for column in _FILTERS:
-            batch.add_column(sa.Column(column, sa.String(length=16), nullable=True))
-        batch.add_column(sa.Column("flags", sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column("late_days", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("decided_version", sa.Integer(), nullable=True))
+    for column in _FILTERS:
+        op.add_column("cases", sa.Column(column, sa.String(length=16), nullable=True))
+    op.add_column("cases", sa.Column("flags", sa.String(length=200), nullable=True))
+    op.add_column("cases", sa.Column("late_days", sa.Integer(), nullable=True))
+    op.add_column("cases", sa.Column("decided_version", sa.Integer(), nullable=True))
     for column in _FILTERS:
         op.create_index(f"ix_cases_archived_{column}_case_id", "cases", ["archived", column, "case_id"])
     _fill(op.get_bind())
@@ -94,6 +93,8 @@ def downgrade() -> None:
     """Drop the indexes and the columns."""
     for column in reversed(_FILTERS):
         op.drop_index(f"ix_cases_archived_{column}_case_id", table_name="cases")
-    with op.batch_alter_table("cases") as batch:
-        for column in ("decided_version", "late_days", "flags", *reversed(_FILTERS)):
-            batch.drop_column(column)
+    for column in ("decided_version", "late_days", "flags", *reversed(_FILTERS)):
+        if op.get_context().dialect.name == "sqlite":  # in place: a rebuilt table would break its references
+            op.execute(f"ALTER TABLE cases DROP COLUMN {column}")
+        else:
+            op.drop_column("cases", column)
