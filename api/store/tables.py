@@ -75,6 +75,10 @@ class CaseRow(SQLModel, table=True):
             for column in LIST_FILTER_COLUMNS
         ),
         Index("ix_cases_archived_year_grade_case_id", "archived", "year", "grade", "case_id"),
+        # The office's worklist (api/store/worklist.py) filters and counts from this index alone.
+        Index(
+            "ix_cases_worklist", "archived", "updated_at", "decided_version", "version", "late_days", "flags"
+        ),
     )
 
     case_id: str = Field(primary_key=True, max_length=64)

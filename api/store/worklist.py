@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from api.store.access import Principal
 
 NODES = ("plan", "draft")
-LIMIT = 50
+LIMIT = 20
 """Most cases a list of the home page shows (the case list has them all)."""
 
 FOLLOW_UPS: dict[str, tuple[str, ...]] = {
