@@ -40,7 +40,9 @@ def stored(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
     del no_draft["draft"]
     create_case(client, office, no_draft)
     for case_id in ("S-1", "S-2", "S-4"):
-        answer = client.post(f"{V1}/cases/{case_id}/decisions", json={"document_number": document_number()}, headers=office)
+        answer = client.post(
+            f"{V1}/cases/{case_id}/decisions", json={"document_number": document_number()}, headers=office
+        )
         assert answer.status_code == 201
     patched = client.patch(
         f"{V1}/cases/S-4",
@@ -50,18 +52,32 @@ def stored(client: TestClient, tokens: dict[str, dict[str, str]]) -> None:
     assert patched.status_code == 200
 
 
-def test_the_list_shows_the_panel_and_review_statuses(client: TestClient, office: dict[str, str], stored: None) -> None:
+def test_the_list_shows_the_panel_and_review_statuses(
+    client: TestClient, office: dict[str, str], stored: None
+) -> None:
     """Each line carries the latest decision's panel status and the two verdicts (null before one)."""
     del stored
     lines = {i["case_id"]: i for i in client.get(f"{V1}/cases", headers=office).json()["items"]}
-    assert (lines["S-1"]["panel"], lines["S-1"]["plan_review"], lines["S-1"]["draft_review"]) == ("valid", "pass", "pass")
+    assert (lines["S-1"]["panel"], lines["S-1"]["plan_review"], lines["S-1"]["draft_review"]) == (
+        "valid",
+        "pass",
+        "pass",
+    )
     assert lines["S-2"]["draft_review"] == "not_submitted"
-    assert (lines["S-3"]["panel"], lines["S-3"]["plan_review"], lines["S-3"]["draft_review"]) == (None, None, None)
+    assert (lines["S-3"]["panel"], lines["S-3"]["plan_review"], lines["S-3"]["draft_review"]) == (
+        None,
+        None,
+        None,
+    )
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("draft_review=not_submitted", ["S-2"]), ("panel=valid&draft_review=pass", ["S-1", "S-4"]), ("plan_review=return", [])],
+    [
+        ("draft_review=not_submitted", ["S-2"]),
+        ("panel=valid&draft_review=pass", ["S-1", "S-4"]),
+        ("plan_review=return", []),
+    ],
 )
 def test_the_list_filters_by_the_new_statuses(
     client: TestClient, office: dict[str, str], stored: None, query: str, expected: list[str]
@@ -106,13 +122,19 @@ def test_a_party_owes_the_scores_of_submitted_nodes_it_has_not_given(engine: Eng
     assert worklist.owed_nodes(body, "project_unit") == ()
     unit = Principal(token_id=None, role="project_unit", unit_name=UNIT)
     with db.new_session(engine) as session:
-        assert {i.case_id for i in worklist.party_worklist(session=session, principal=unit).lists["cases"]} >= {"S-1", "S-4"}
+        assert {
+            i.case_id for i in worklist.party_worklist(session=session, principal=unit).lists["cases"]
+        } >= {"S-1", "S-4"}
 
 
-def test_who_entered_each_score(client: TestClient, tokens: dict[str, dict[str, str]], engine: Engine) -> None:
+def test_who_entered_each_score(
+    client: TestClient, tokens: dict[str, dict[str, str]], engine: Engine
+) -> None:
     """A score written alone names its writer; the others are credited to the case's creation."""
     create_case(client, tokens["office"], example("S-5"))
-    answer = client.put(f"{V1}/cases/S-5/scores/plan/expert_panel", json={"score": "80"}, headers=tokens["expert"])
+    answer = client.put(
+        f"{V1}/cases/S-5/scores/plan/expert_panel", json={"score": "80"}, headers=tokens["expert"]
+    )
     assert answer.status_code == 200
     body = answer.json()["case"]
     with db.new_session(engine) as session:
@@ -145,7 +167,9 @@ def test_the_migration_fills_the_statuses_from_stored_decisions(engine: Engine, 
     """Down to 0006 and up again: the columns come back from each case's latest decision (run last)."""
     del stored
     columns = "panel, plan_review, draft_review, flags, late_days, decided_version"
-    query = text(f"SELECT case_id, {columns} FROM cases WHERE case_id IN ('S-1', 'S-2', 'S-3', 'S-4') ORDER BY case_id")
+    query = text(
+        f"SELECT case_id, {columns} FROM cases WHERE case_id IN ('S-1', 'S-2', 'S-3', 'S-4') ORDER BY case_id"
+    )
     with engine.connect() as connection:
         before = connection.execute(query).all()
     assert [tuple(r)[-1] for r in before] == [1, 1, None, 1]  # S-4 (now version 2) was decided at 1

@@ -58,7 +58,9 @@ def sign_in(client: TestClient, value: str, next_path: str = "/") -> object:
     page = client.get("/signin")
     nonce = re.search(r'name="nonce" value="([^"]+)"', page.text)
     assert nonce is not None
-    return client.post("/signin", data={"token": value, "nonce": nonce.group(1), "next": next_path}, follow_redirects=False)
+    return client.post(
+        "/signin", data={"token": value, "nonce": nonce.group(1), "next": next_path}, follow_redirects=False
+    )
 
 
 def csrf(client: TestClient, path: str = "/") -> str:
@@ -170,7 +172,9 @@ def test_a_stale_sign_in_form_is_refused(client: TestClient, engine: Engine) -> 
 
 
 @pytest.mark.parametrize("language", ["en", "en-GB,en;q=0.9", "fr", "zh-CN"])
-def test_pages_are_chinese_whatever_the_browser_asks(client: TestClient, engine: Engine, language: str) -> None:
+def test_pages_are_chinese_whatever_the_browser_asks(
+    client: TestClient, engine: Engine, language: str
+) -> None:
     """Accept-Language changes the API's sentences, never the pages'."""
     sign_in(client, token(engine))
     page = client.get("/cases", headers={"Accept-Language": language})
@@ -197,7 +201,16 @@ def test_no_page_has_inline_script_or_style(client: TestClient, engine: Engine) 
     headers = {"Authorization": f"Bearer {office}"}
     assert client.post("/api/v1/cases", json=example("CSP-1"), headers=headers).status_code == 201
     sign_in(client, office)
-    for path in ("/", "/cases", "/cases/CSP-1", "/cases/new", "/cases/CSP-1/edit", "/rules", "/audit", "/agencies"):
+    for path in (
+        "/",
+        "/cases",
+        "/cases/CSP-1",
+        "/cases/new",
+        "/cases/CSP-1/edit",
+        "/rules",
+        "/audit",
+        "/agencies",
+    ):
         html = client.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert " style=" not in html, path
