@@ -163,6 +163,7 @@ class Pages:
         self.prefix = prefix
         self.shots = 0
         self.seen: list[str] = []
+        self._root: Any = None
         target = os.environ.get(SCREENSHOTS_ENV, "").strip()
         self.folder = Path(target) if target else None
         if self.folder is not None:
@@ -175,6 +176,7 @@ class Pages:
 
     def seen_page(self) -> None:
         """Record the page the browser shows now: a screenshot and an accessibility check."""
+        self._root = self.find("html")
         self.seen.append(self.driver.current_url)
         self.screenshot()
         violations = self.axe()
@@ -261,7 +263,20 @@ class Pages:
     def press(self, css: str) -> None:
         """Click the element (a button: its form is sent) and record the page it leads to."""
         self.find(css).click()
+        self.arrived()
         self.seen_page()
+
+    def arrived(self, old: Any = None) -> None:
+        """Wait until the page that was shown (its root element) is gone and the new one has loaded."""
+        from selenium.webdriver.support import expected_conditions  # noqa: PLC0415
+        from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
+
+        root = old if old is not None else self._root
+        if root is not None:
+            WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(root))
+        WebDriverWait(self.driver, 30).until(
+            lambda driver: driver.execute_script("return document.readyState") == "complete"
+        )
 
     def text(self) -> str:
         """The page's visible text."""
