@@ -93,6 +93,10 @@ class Settings(BaseSettings):
         description="GET /cases counts matching cases up to this many past the offset (count=exact: all)",
     )
 
+    session_hours: float = Field(
+        default=8, gt=0, le=24 * 30, description="hours a signed-in browser stays signed in (the web pages)"
+    )
+
     @property
     def template_limits(self) -> Limits:
         """The Office-file guard's caps on an uploaded template."""

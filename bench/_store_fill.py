@@ -15,6 +15,7 @@ from pathlib import Path
 
 from api.store import db
 from api.store.access import member_ids
+from api.store.decisions import record_statuses
 from api.store.jsondoc import canonical_hash, plain
 from api.store.schemas import as_json
 from api.store.tables import CaseMemberRow, CaseRow, DecisionRow
@@ -76,6 +77,7 @@ def fill(folder: Path, n: int, year: int = 2024) -> tuple[str, float]:
             row.assessment = assessment["status"]
             row.fee = decision["fee"]["status"]
             row.grade = assessment["grade"]
+            record_statuses(row, decision)
         session.add_all(rows)
         session.flush()  # the cases before the rows that refer to them
         session.add_all(dependants)

@@ -32,7 +32,7 @@ from engine._types import NormalForm
 from engine.models import Case
 from rules import load_rulebook
 
-__all__ = ["normal_form", "normalise_case"]
+__all__ = ["normal_form", "normalise_at", "normalise_case"]
 
 # Full-width ASCII (U+FF01-U+FF5E) and the ideographic space, as their ASCII characters.
 _HALF_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
@@ -184,3 +184,16 @@ def normalise_case(data: dict[str, Any]) -> dict[str, Any]:
     """A raw case (a dict from JSON) in normal form: a new dict; ``data`` itself is not changed."""
     result: dict[str, Any] = _apply(case_plan(), data)
     return result
+
+
+def normalise_at(path: str, data: Any) -> Any:
+    """A part of a case in normal form, found by its place in the case: ``agency``, ``panel.members``.
+
+    The registries' records are such parts. A new value: ``data`` itself is not changed.
+    """
+    plan: _Plan | None = case_plan()
+    for name in path.split("."):
+        plan = plan.fields.get(name) if isinstance(plan, _Model) else None
+        if isinstance(plan, _List):
+            plan = plan.item
+    return data if plan is None else _apply(plan, data)

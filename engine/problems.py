@@ -28,21 +28,25 @@ def path_text(loc: Sequence[str | int]) -> str:
     return ".".join(str(p) for p in loc)
 
 
-def field_text(loc: Sequence[str | int], lang: Lang = "zh", *, exact: bool = False) -> str:
+def field_text(
+    loc: Sequence[str | int], lang: Lang = "zh", *, exact: bool = False, place: Sequence[str] = ()
+) -> str:
     """How a message names a field: ``机构类型（agency.kind）`` / ``agency kind (agency.kind)``.
 
     ``exact``: only a field the vocabulary knows by this very path has a label (an unknown field's
-    location must not borrow the label of the object it sits in).
+    location must not borrow the label of the object it sits in). ``place``: where the input sits in a
+    case (a registry's agency record is the case's ``agency``), for the label; the path is ``loc``.
     """
     if not loc:
         return message("error.field.whole", lang)
     vocabulary = load_rulebook().vocabulary
     path = path_text(loc)
+    labelled = [*place, *loc]
     if exact:
-        known = vocabulary.field_paths.get(".".join(p for p in loc if isinstance(p, str)))
+        known = vocabulary.field_paths.get(".".join(p for p in labelled if isinstance(p, str)))
         label = None if known is None else (known.zh if lang == "zh" else known.en)
     else:
-        label = vocabulary.field_label(loc, lang)
+        label = vocabulary.field_label(labelled, lang)
     if label is None:
         return message("error.field.unnamed", lang, path=path)
     return message("error.field.named", lang, label=label, path=path)
@@ -69,13 +73,15 @@ def _message_id(kind: str, ctx: Mapping[str, Any]) -> str:
     return f"error.{kind}"
 
 
-def words(loc: Sequence[str | int], kind: str, ctx: Mapping[str, Any], lang: Lang) -> str | None:
+def words(
+    loc: Sequence[str | int], kind: str, ctx: Mapping[str, Any], lang: Lang, place: Sequence[str] = ()
+) -> str | None:
     """The sentence of an error, or ``None`` when ``rules/messages.yaml`` has none for its type."""
     key = _message_id(kind, ctx)
     if key not in catalogue():
         return None
     values: dict[str, Any] = {k: v for k, v in ctx.items() if k not in {"allowed", "list"}}
-    values["field"] = field_text(loc, lang, exact=kind == "extra_forbidden")
+    values["field"] = field_text(loc, lang, exact=kind == "extra_forbidden", place=place)
     values["path"] = path_text(loc)
     if "list" in ctx:
         values["allowed"] = _allowed_text(_allowed(str(ctx["list"]), lang), lang)
@@ -88,22 +94,27 @@ def words(loc: Sequence[str | int], kind: str, ctx: Mapping[str, Any], lang: Lan
 class Entry(dict[str, Any]):
     """An error entry (a plain JSON object) that keeps its message's values, to be worded again.
 
-    ``at`` is the location the sentence names (the entry's ``loc`` unless it was moved: :func:`relocated`).
+    ``at`` is the location the sentence names (the entry's ``loc`` unless it was moved: :func:`relocated`);
+    ``place`` is where the input sits in a case, for the field's label (:func:`field_text`).
     """
 
     raw: Mapping[str, Any]
     at: Sequence[str | int] | None = None
+    place: Sequence[str] = ()
 
 
-def entry(loc: Sequence[str | int], kind: str, lang: Lang = "zh", **ctx: Any) -> Entry:
+def entry(
+    loc: Sequence[str | int], kind: str, lang: Lang = "zh", *, place: Sequence[str] = (), **ctx: Any
+) -> Entry:
     """One error entry, worded in ``lang``.
 
     ``ctx`` holds the message's values (``list``: a code list; a :class:`~rules.messages.Localised`
-    value is worded in the entry's language).
+    value is worded in the entry's language). ``place``: where the input sits in a case, for labels.
     """
-    text = words(loc, kind, ctx, lang) or words(loc, "invalid", {}, lang)
+    text = words(loc, kind, ctx, lang, place) or words(loc, "invalid", {}, lang, place)
     out = Entry(loc=list(loc), msg=text, type=kind)
     out.raw = ctx
+    out.place = tuple(place)
     public = public_ctx(ctx, lang)
     if public:
         out["ctx"] = public
@@ -117,6 +128,7 @@ def relocated(err: Mapping[str, Any], loc: Sequence[str | int]) -> dict[str, Any
     out = Entry(err, loc=list(loc))
     out.raw = err.raw
     out.at = err.at if err.at is not None else err["loc"]
+    out.place = err.place
     return out
 
 
@@ -138,9 +150,10 @@ def localise(errors: Iterable[Mapping[str, Any]], lang: Lang) -> list[dict[str, 
     for err in errors:
         ctx = getattr(err, "raw", None) or err.get("ctx") or {}
         at = getattr(err, "at", None) or err["loc"]
-        text = words(at, str(err["type"]), ctx, lang)
+        place = getattr(err, "place", ())
+        text = words(at, str(err["type"]), ctx, lang, place)
         if text is None and isinstance(err, Entry):
-            text = words(at, "invalid", {}, lang)
+            text = words(at, "invalid", {}, lang, place)
         new = dict(err)
         if text is not None:
             new["msg"] = text

@@ -50,12 +50,14 @@ def _ctx(kind: str, loc: Sequence[str | int], raw: Mapping[str, Any]) -> tuple[s
 
 
 def contract_error(
-    err: Mapping[str, Any], prefix: Sequence[str | int] = (), lang: Lang = "zh"
+    err: Mapping[str, Any], prefix: Sequence[str | int] = (), lang: Lang = "zh", place: Sequence[str] = ()
 ) -> dict[str, Any]:
     """One pydantic error as the contract's ``{loc, msg, type}``; ``prefix`` is stripped (``body``).
 
     Cross-field errors raised by a model validator carry the exact place in their context
-    (``loc_tail``), so an expert score for someone not on the panel is named at that score.
+    (``loc_tail``), so an expert score for someone not on the panel is named at that score. ``place``:
+    where the validated input sits in a case (a registry's expert is a ``panel.members`` item), so its
+    fields have their labels and code lists.
     """
     loc = [p for p in err.get("loc", ()) if not (isinstance(p, str) and p.startswith("function-"))]
     if prefix and loc[: len(prefix)] == list(prefix):
@@ -64,13 +66,16 @@ def contract_error(
     tail = raw.get("loc_tail")
     if isinstance(tail, (list, tuple)):
         loc = [*loc, *tail]
-    kind, ctx = _ctx(str(err.get("type", "value_error")), loc, raw)
-    return entry(loc, kind, lang, **ctx)
+    kind, ctx = _ctx(str(err.get("type", "value_error")), [*place, *loc], raw)
+    return entry(loc, kind, lang, place=place, **ctx)
 
 
-def errors_from_validation(exc: ValidationError, lang: Lang = "zh") -> list[dict[str, Any]]:
+def errors_from_validation(
+    exc: ValidationError, lang: Lang = "zh", place: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     """The contract's error list: one entry per bad field, ``loc`` without any transport prefix."""
-    return [contract_error(err, lang=lang) for err in exc.errors(include_url=False, include_input=False)]
+    errors = exc.errors(include_url=False, include_input=False)
+    return [contract_error(err, lang=lang, place=place) for err in errors]
 
 
 def case_id_of(data: Any) -> str | None:

@@ -5,6 +5,7 @@
 #   fonts-noto-cjk            CJK fonts, so the Chinese text in those PDFs is rendered (and extractable)
 #   postgresql                initdb / pg_ctl for the throwaway test clusters of (tests/support/postgres.py)
 #   wrk                       HTTP load generator used by bench/
+#   chromium, chromium-driver headless Chromium and its WebDriver, for the browser tests of the pages (tests/web)
 #
 # Idempotent: when every package is already installed it does nothing (pass --force to run apt anyway).
 # It never starts a service: package post-install scripts are told not to start PostgreSQL (policy-rc.d),
@@ -13,14 +14,14 @@
 # Usage: bash scripts/install-system-deps.sh [--force]
 set -euo pipefail
 
-PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk postgresql wrk curl)
+PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk postgresql wrk curl chromium chromium-driver)
 
 force=0
 for arg in "$@"; do
     case "$arg" in
         --force) force=1 ;;
         -h | --help)
-            sed -n '2,13p' "$0"
+            sed -n '2,14p' "$0"
             exit 0
             ;;
         *)
@@ -120,6 +121,15 @@ else
     echo "  wrk:        NOT FOUND" >&2
     status=1
 fi
+
+for program in /usr/bin/chromium /usr/bin/chromedriver; do
+    if [[ -x $program ]]; then
+        echo "  $(basename "$program"): $program ($("$program" --version 2>/dev/null | head -n 1))"
+    else
+        echo "  $(basename "$program"): $program NOT FOUND" >&2
+        status=1
+    fi
+done
 
 if command -v fc-list >/dev/null 2>&1; then
     echo "  CJK fonts:  $(fc-list :lang=zh family | wc -l) font faces with Chinese coverage"

@@ -24,6 +24,7 @@ ON_THEIR_OWN = [
     "api.http",
     "api.cli",
     "api.store",
+    "api.web",
     "api.http.app",
     "api.cli.command",
     "api.store.testing",
@@ -58,13 +59,26 @@ def test_each_package_imports_on_its_own(module: str) -> None:
         (("rules",), ("engine", "api")),
         (("engine",), ("api",)),
         (("api/http", "api/store"), ("api.cli",)),
-        (("api/store",), ("api.http",)),
+        (("api/store",), ("api.http", "api.web")),
+        (("api/web",), ("api.cli",)),
     ],
-    ids=["rules", "engine", "http+store", "store"],
+    ids=["rules", "engine", "http+store", "store", "web"],
 )
 def test_imports_flow_one_way(folders: tuple[str, ...], forbidden: tuple[str, ...]) -> None:
     """rules needs nothing above it, engine not the edges, HTTP and storage not the CLI, storage not HTTP."""
     assert _violations(folders, forbidden) == []
+
+
+def test_the_pages_sit_above_the_api_not_inside_it() -> None:
+    """Only the app (which mounts them) imports the pages; they use the API's store and dependencies."""
+    found = [
+        f"{imp.where} imports {imp.target}"
+        for path in python_files("api/http")
+        if path.name != "app.py"
+        for imp in imports_of(path)
+        if _within(imp, "api.web")
+    ]
+    assert found == []
 
 
 def test_what_both_edges_share_is_below_them() -> None:

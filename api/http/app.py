@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
+from api import web
 from api.http import API_PREFIX, docs, handlers, openapi
 from api.http.middleware import BodyLimitMiddleware
 from api.http.routes import (
@@ -106,8 +107,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         upload_bytes=settings.max_upload_bytes,
-        upload_paths=re.compile(deliverables.UPLOAD_PATHS),
+        upload_paths=re.compile(f"{deliverables.UPLOAD_PATHS}|{web.UPLOAD_PATHS}"),
     )
+    web.install(app)  # the pages, at the root
     handlers.install(app)
     openapi.install(app)
     return app

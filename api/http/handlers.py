@@ -53,9 +53,19 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _internal_error)
 
 
-def contract_errors(errors: Sequence[Any], lang: Lang = "zh") -> list[dict[str, Any]]:
+def contract_errors(
+    errors: Sequence[Any], lang: Lang = "zh", place: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     """FastAPI/pydantic errors as the contract's list: ``loc`` without ``body``, no input echoed."""
-    return [contract_error(err, prefix=("body",), lang=lang) for err in errors]
+    return [contract_error(err, prefix=("body",), lang=lang, place=place) for err in errors]
+
+
+def _body_place(request: Request) -> tuple[str, ...]:
+    """Where the route's body sits in a case (a registry record's ``CASE_PLACE``), for its fields' labels."""
+    body_field = getattr(request.scope.get("route"), "body_field", None)
+    model = getattr(getattr(body_field, "field_info", None), "annotation", None)
+    place = getattr(model, "CASE_PLACE", "")
+    return tuple(place.split(".")) if isinstance(place, str) and place else ()
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -63,7 +73,8 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     lang = request_language(request)
     if isinstance(exc.__cause__, BodyJsonError):  # bad JSON in a body FastAPI validates
         return JSONResponse({"detail": exc.__cause__.cause.errors(lang)}, status_code=422)
-    return JSONResponse({"detail": contract_errors(exc.errors(), lang)}, status_code=422)
+    detail = contract_errors(exc.errors(), lang, _body_place(request))
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 async def _case_error(request: Request, exc: Exception) -> JSONResponse:

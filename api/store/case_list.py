@@ -41,6 +41,9 @@ _SUMMARY_COLUMNS: tuple[Any, ...] = (
     col(CaseRow.assessment),
     col(CaseRow.fee),
     col(CaseRow.grade),
+    col(CaseRow.panel),
+    col(CaseRow.plan_review),
+    col(CaseRow.draft_review),
 )
 _SUMMARY_KEYS = tuple(CaseSummary.model_fields)
 if len(_SUMMARY_KEYS) != len(_SUMMARY_COLUMNS):  # checked once here, so the rows need no strict zip
@@ -54,6 +57,9 @@ _LIST_FILTERS: dict[str, Any] = {
     "fee": CaseRow.fee,
     "grade": CaseRow.grade,
     "agency": CaseRow.agency_code,
+    "panel": CaseRow.panel,
+    "plan_review": CaseRow.plan_review,
+    "draft_review": CaseRow.draft_review,
 }
 """The list's filters: CaseQuery field -> column."""
 
@@ -77,7 +83,7 @@ def _list_statements(shape: _ListShape) -> tuple[Select[Any], Select[int]]:
     """The page statement (capped count first, then the summary columns) and the count on its own.
 
     Built once per shape with bound parameters for the values: a request only binds them, and the
-    compiled statement is reused. The shapes are finitely many (4 roles x 2 x 2^6 x 2 x 2).
+    compiled statement is reused. The shapes are finitely many (4 roles x 2 x 2^9 x 2 x 2).
     """
     where: list[ColumnElement[bool]] = [col(CaseRow.archived).is_(shape.archived)]
     if shape.role == "expert":

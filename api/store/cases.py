@@ -84,6 +84,9 @@ def summary(row: CaseRow) -> CaseSummary:
             "assessment": row.assessment,
             "fee": row.fee,
             "grade": row.grade,
+            "panel": row.panel,
+            "plan_review": row.plan_review,
+            "draft_review": row.draft_review,
         }
     )
 

@@ -125,6 +125,28 @@ def _number_taken(holder: DecisionRow, office: OfficeInfo, year: int) -> Conflic
     )
 
 
+def check_request(
+    *, session: Session, case_id: str, request: DecisionRequest, office: OfficeInfo, actor: Principal
+) -> None:
+    """The checks :func:`create_decision` makes of a request, writing nothing (a page asks before issuing).
+
+    Raises:
+        CaseError: the case cannot be decided, or the document date is out of range.
+        ConflictError: the case is archived, or the document number is taken that year.
+    """
+    case = case_row(session, case_id, actor)
+    if case.archived:
+        raise ConflictError("api.case_archived", case_id=case_id)
+    parsed = parse_case(registry.resolve_case(session=session, body=case.body, exclude_case=case_id))
+    _check_document_date(request.document_date, parsed.commission.commissioned_on)
+    document_date = request.document_date or office_today()
+    if request.document_number is not None:
+        holder = _document_holder(session, office.name, document_date.year, request.document_number)
+        if holder is not None:
+            raise _number_taken(holder, office, document_date.year)
+    session.rollback()
+
+
 def create_decision(
     *, session: Session, case_id: str, request: DecisionRequest | None, office: OfficeInfo, actor: Principal
 ) -> DecisionDetail:
@@ -177,6 +199,7 @@ def create_decision(
     case.assessment = assessment["status"]
     case.fee = decision["fee"]["status"]
     case.grade = assessment["grade"]
+    record_statuses(case, decision)
     session.add(case)
     try:
         chain.append(session, row)
@@ -192,6 +215,16 @@ def create_decision(
         session.rollback()
         raise _conflict(session, office, row) from None
     return detail(row)
+
+
+def record_statuses(case: CaseRow, decision: Mapping[str, Any]) -> None:
+    """Keep the latest decision's statuses, follow-ups and lateness on the case row (list and worklist)."""
+    case.panel = decision["panel"]["status"]
+    case.plan_review = decision["plan_review"]["verdict"]
+    case.draft_review = decision["draft_review"]["verdict"]
+    case.flags = " ".join(decision["flags"])
+    case.late_days = decision["fee"]["late_working_days"]
+    case.decided_version = case.version
 
 
 def _conflict(session: Session, office: OfficeInfo, row: DecisionRow) -> ApiError:

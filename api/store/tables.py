@@ -8,7 +8,7 @@ on them; each of their rows is a link of the database's hash chain (``chain_*``:
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -47,7 +47,18 @@ class ExpertRow(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-LIST_FILTER_COLUMNS = ("year", "agency_code", "project_unit", "eligibility", "assessment", "fee", "grade")
+LIST_FILTER_COLUMNS = (
+    "year",
+    "agency_code",
+    "project_unit",
+    "eligibility",
+    "assessment",
+    "fee",
+    "grade",
+    "panel",
+    "plan_review",
+    "draft_review",
+)
 
 
 class CaseRow(SQLModel, table=True):
@@ -64,6 +75,10 @@ class CaseRow(SQLModel, table=True):
             for column in LIST_FILTER_COLUMNS
         ),
         Index("ix_cases_archived_year_grade_case_id", "archived", "year", "grade", "case_id"),
+        # The office's worklist (api/store/worklist.py) filters and counts from this index alone.
+        Index(
+            "ix_cases_worklist", "archived", "updated_at", "decided_version", "version", "late_days", "flags"
+        ),
     )
 
     case_id: str = Field(primary_key=True, max_length=64)
@@ -79,6 +94,14 @@ class CaseRow(SQLModel, table=True):
     assessment: str | None = Field(default=None, index=True, max_length=16)
     fee: str | None = Field(default=None, index=True, max_length=16)
     grade: str | None = Field(default=None, index=True, max_length=4)
+    panel: str | None = Field(default=None, max_length=16)
+    plan_review: str | None = Field(default=None, max_length=16)
+    draft_review: str | None = Field(default=None, max_length=16)
+    # The latest decision's follow-ups (FLW ids, space-separated, "" for none) and late working days,
+    # and the case version it decided (a later version waits for a new decision): the office's worklist.
+    flags: str | None = Field(default=None, max_length=200)
+    late_days: int | None = None
+    decided_version: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -191,6 +214,24 @@ class TokenRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
     expires_at: datetime | None = None
+
+
+class WebSessionRow(SQLModel, table=True):
+    """A signed-in browser: the SHA-256 of its cookie, the token it signed in with, its CSRF secret.
+
+    The token's row is read again on every page (revoked or expired: the session ends at once); a
+    session itself ends at ``expires_at`` or when its browser signs out (the row is deleted).
+    """
+
+    __tablename__ = "web_sessions"
+
+    id_hash: str = Field(primary_key=True, max_length=64)
+    token_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("tokens.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    csrf: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
 
 
 class AuditRow(SQLModel, table=True):

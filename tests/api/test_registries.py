@@ -160,6 +160,21 @@ def test_an_expert_is_created_read_listed_and_updated(client, office):
     assert bad.status_code == 422
 
 
+def test_registry_records_take_labels_and_store_codes(client, office):
+    """A pool, a relation or an agency kind written by its label is stored as its code, as in a case."""
+    expert_id = unique("X")
+    record = {"id": expert_id, "name": "周明", "pool": "库外专家", "domain_expert": True, "ties": []}
+    assert client.post(f"{V1}/experts", json=record, headers=office).status_code == 201
+    assert client.get(f"{V1}/experts/{expert_id}", headers=office).json()["record"]["pool"] == "other"
+    code = new_credit_code()
+    created = register(client, office, code, kind="会计师事务所")
+    assert created["record"]["kind"] == "cpa_firm"
+    bad = client.post(f"{V1}/experts", json={**record, "id": unique("X"), "pool": "某库"}, headers=office)
+    (error,) = bad.json()["detail"]
+    assert (bad.status_code, error["loc"], error["ctx"]["list"]) == (422, ["pool"], "pool")
+    assert error["msg"].startswith("专家来源（pool）须为下列之一：市级财政专家库（municipal）")
+
+
 def test_a_panel_member_by_reference_is_the_registry_expert(client, office):
     """{"id": X} alone in a panel is the registry's expert X at evaluation time."""
     expert_id = unique("X")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 from typing import get_args
 
@@ -34,6 +35,8 @@ def _strings() -> tuple[set[str], set[str]]:
                     and isinstance(node.value, ast.Constant)
                 ):
                     prefixes.add(f"{node.value.value}.")
+    for path in (ROOT / "api" / "web" / "templates").glob("*.html"):  # msg('...') in a page
+        constants.update(re.findall(r"""["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""", path.read_text("utf-8")))
     return constants, prefixes
 
 

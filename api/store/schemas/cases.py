@@ -20,8 +20,10 @@ from api.store.schemas.common import (
     Grade,
     Page,
     PageQuery,
+    PanelStatus,
     RequestShape,
     ResponseShape,
+    Verdict,
     as_json,
 )
 from engine.models import (
@@ -38,6 +40,7 @@ from engine.models import (
     Plan,
 )
 from engine.normalise import normal_form
+from rules import load_rulebook
 
 
 class AgencyRef(RequestShape):
@@ -77,7 +80,10 @@ class StoredCase(RequestShape):
 
 
 class CaseSummary(ResponseShape):
-    """One line of the case list; the last five fields come from the latest decision (``null`` before one)."""
+    """One line of the case list; the fields from ``latest_decision`` on come from the latest decision.
+
+    They are ``null`` before the first decision.
+    """
 
     case_id: str
     version: int
@@ -91,6 +97,9 @@ class CaseSummary(ResponseShape):
     assessment: AssessmentStatus | None
     fee: FeeStatus | None
     grade: Grade | None
+    panel: PanelStatus | None
+    plan_review: Verdict | None
+    draft_review: Verdict | None
 
 
 class CasePublic(CaseSummary):
@@ -141,13 +150,16 @@ class ScoresPut(RequestShape):
 
 
 class CaseQuery(PageQuery):
-    """Case list filters (the last four from the latest decision); archived cases only on request."""
+    """Case list filters (the statuses from the latest decision); archived cases only on request."""
 
     year: int | None = Field(default=None, ge=1900, le=9999, description="year of commissioned_on")
     eligibility: Eligibility | None = None
     assessment: AssessmentStatus | None = None
     fee: FeeStatus | None = None
     grade: Grade | None = None
+    panel: PanelStatus | None = Field(default=None, description="the panel's status")
+    plan_review: Verdict | None = Field(default=None, description="the plan review's verdict")
+    draft_review: Verdict | None = Field(default=None, description="the draft review's verdict")
     agency: str | None = Field(
         default=None, pattern=r"^[0-9A-Z]{18}$", description="the agency's credit code"
     )
@@ -162,6 +174,22 @@ class CaseQuery(PageQuery):
         description="capped: count the matching cases only up to the server's cap (KAOPING_LIST_COUNT_CAP, "
         "see total_exact); exact: count them all (slower on large lists, for reports)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _codes(cls, data: Any) -> Any:
+        """A status chosen by its label (``良``) is its code, as in a case; a credit code in normal form."""
+        if not isinstance(data, dict):
+            return data
+        vocabulary = load_rulebook().vocabulary
+        out = dict(data)
+        for name, value in data.items():
+            found = vocabulary.api_fields.get(f"param.{name}")
+            if isinstance(value, str) and found is not None and found.codes:
+                out[name] = vocabulary.code_for(found.codes, value) or value
+        if isinstance(out.get("agency"), str):
+            out["agency"] = normal_form("credit_code", out["agency"])
+        return out
 
     @field_validator("after")
     @classmethod

@@ -23,6 +23,8 @@ Eligibility = Literal["eligible", "needs_approval", "ineligible"]
 AssessmentStatus = Literal["complete", "incomplete"]
 FeeStatus = Literal["payable", "withheld", "suspended", "pending"]
 Grade = Literal["优", "良", "中", "差"]
+PanelStatus = Literal["valid", "invalid", "not_formed"]
+Verdict = Literal["pass", "return", "not_submitted"]
 
 
 class RequestShape(BaseModel):

@@ -1,9 +1,9 @@
 """Registry records: agencies by credit code (with their derived history) and experts by id."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import field_serializer
+from pydantic import field_serializer, model_validator
 
 from api.store.schemas.common import RequestShape, ResponseShape, as_json
 from engine.models import (
@@ -17,6 +17,7 @@ from engine.models import (
     Text,
     Violation,
 )
+from engine.normalise import normalise_at
 
 
 class AgencyRecord(RequestShape):
@@ -34,6 +35,15 @@ class AgencyRecord(RequestShape):
     affiliations: list[Name]
     violations: list[Violation]
     earlier_history: list[HistoryEntry] = []  # noqa: RUF012 - a pydantic field's default, copied per instance
+
+    CASE_PLACE: ClassVar[str] = "agency"
+    """Where the record sits in a case: its fields are that part's (labels, code lists, normal form)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normal_form(cls, data: Any) -> Any:
+        """Read as the case's agency is: a kind's label as its code, full-width ids and dates."""
+        return normalise_at(cls.CASE_PLACE, data)
 
 
 class AgencyPublic(ResponseShape):
@@ -57,6 +67,15 @@ class ExpertRecord(Member):
     """An expert in the registry (the panel member shape; the id is 1-64 letters, digits, ``-_.``)."""
 
     id: CaseId
+
+    CASE_PLACE: ClassVar[str] = "panel.members"
+    """Where the record sits in a case: its fields are a panel member's (labels, code lists, normal form)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normal_form(cls, data: Any) -> Any:
+        """Read as a case's panel member is: a pool's or relation's label as its code, full-width ids."""
+        return normalise_at(cls.CASE_PLACE, data)
 
 
 class ExpertPublic(ResponseShape):

@@ -1,0 +1,1 @@
+"""The forms of the pages: fields described once, drawn by the templates, read back into JSON."""

@@ -1,0 +1,1 @@
+"""What the pages show, gathered from the store and the engine (no rule logic)."""
