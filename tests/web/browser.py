@@ -89,6 +89,32 @@ def start_browser() -> Iterator[WebDriver]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+GONE_NODE = "does not belong to the document"
+"""Chromium's words when an element's page is being replaced (an ``unknown error``, not a stale one)."""
+
+
+def _gone(element: Any) -> bool:
+    """Whether the element's page is gone: stale, or (mid-navigation) a node of no document any more.
+
+    Selenium's ``staleness_of`` knows only the first; Chromium 156 answers the second while the old
+    document is being torn down, which is the same fact.
+    """
+    from selenium.common.exceptions import (  # noqa: PLC0415
+        StaleElementReferenceException,
+        WebDriverException,
+    )
+
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if GONE_NODE in str(error.msg):
+            return True
+        raise
+    return False
+
+
 def free_port() -> int:
     """A TCP port free on 127.0.0.1 now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -268,12 +294,11 @@ class Pages:
 
     def arrived(self, old: Any = None) -> None:
         """Wait until the page that was shown (its root element) is gone and the new one has loaded."""
-        from selenium.webdriver.support import expected_conditions  # noqa: PLC0415
         from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
 
         root = old if old is not None else self._root
         if root is not None:
-            WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(root))
+            WebDriverWait(self.driver, 30).until(lambda _driver: _gone(root))
         WebDriverWait(self.driver, 30).until(
             lambda driver: driver.execute_script("return document.readyState") == "complete"
         )
