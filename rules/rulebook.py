@@ -15,11 +15,13 @@ from rules._texts import CatalogueEntry, check_texts, fill_texts
 from rules._yaml import read_yaml, validated
 from rules.errors import RulebookError
 from rules.facts import FactBook, load_facts
+from rules.parameter_codes import check_parameter_codes
 from rules.schema import (
     CatalogueFile,
     CatalogueRule,
     Citations,
     ParameterFile,
+    ParameterMetadata,
     Source,
     VersionEntry,
     VersionsFile,
@@ -149,6 +151,7 @@ class Rulebook:
         for path in sorted(base.rglob("*.yaml")):
             name = ".".join(path.relative_to(base).with_suffix("").parts)
             param = validated(ParameterFile, read_yaml(path), path)
+            check_parameter_codes(param, path, self.vocabulary)
             self._check_citations(param.metadata.citations, path, "metadata", first)
             for when in param.values:
                 self._on_a_version(when, path, f"values.{when}")
@@ -235,6 +238,13 @@ class Rulebook:
     def versions(self) -> tuple[RuleSet, ...]:
         """Every version, oldest first."""
         return tuple(self._snapshots.values())
+
+    def parameter(self, name: str) -> ParameterMetadata:
+        """What a parameter is (``fees.late_deduction``): its Chinese label, type, unit and code lists."""
+        try:
+            return self._parameters[name][1].metadata
+        except KeyError:
+            raise RulebookError("rules/parameters", name, "no such parameter") from None
 
     def at(self, version: str) -> RuleSet:
         """The snapshot of one version by its id."""

@@ -132,9 +132,25 @@ class DatedValue(_Strict):
     value: Any
 
 
-class ParameterMetadata(_Strict):
-    """Metadata of a parameter file: its type, unit and dated citations."""
+class ParameterField(_Strict):
+    """One key of a mapping parameter (or of each band): its Chinese label and the code list of its value."""
 
+    label: str = Field(min_length=1)
+    codes: str | None = None
+
+
+class ParameterMetadata(_Strict):
+    """Metadata of a parameter file: its Chinese label, type, unit and dated citations.
+
+    ``codes``: the code list of a text value or of a list's items (shown by their labels); ``keys``: the
+    code list of a mapping's keys (weights, coefficients); ``fields``: the keys of a mapping or of each
+    band, each with its label (and code list). The loader checks that the values use those codes.
+    """
+
+    label: str = Field(min_length=1)
+    codes: str | None = None
+    keys: str | None = None
+    fields: dict[str, ParameterField] = {}
     type: Literal["text", "integer", "decimal", "list", "mapping", "weights", "bands", "coefficients"]
     unit: str
     local_scheme: bool = False

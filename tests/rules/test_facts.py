@@ -31,6 +31,7 @@ ELG_10 = """  - id: ELG-10
 """
 CEILING = """description: The largest contract fee a commission may carry (ELG-10)
 metadata:
+  label: 合同金额上限
   type: decimal
   unit: currency-CNY
   local_scheme: true
@@ -117,12 +118,14 @@ def test_a_declared_reader_that_reads_nothing_is_refused(rules_copy: Path) -> No
 
 
 def test_a_condition_comparing_a_coded_fact_with_no_code_is_refused(rules_copy: Path) -> None:
-    """A typo in a parameter's code (e_marketplce) fails to compile instead of failing every case."""
-    edit(
-        rules_copy / "parameters/eligibility/procurement_channel.yaml",
-        "value: e_marketplace",
-        "value: e_marketplce",
-    )
+    """A typo in a parameter's code (e_marketplce) fails to compile instead of failing every case.
+
+    The parameter's own ``metadata.codes`` refuses it first, at load (tests/rules/test_parameter_codes.py);
+    without it the compiled condition still does.
+    """
+    path = rules_copy / "parameters/eligibility/procurement_channel.yaml"
+    edit(path, "value: e_marketplace", "value: e_marketplce")
+    edit(path, ", codes: channel", "")
     with pytest.raises(RulebookError) as info:
         compile_ruleset(Rulebook(rules_copy).at("2024-01-01"))
     assert "ELG-02: compares channel with 'e_marketplce', not a code of channel" in str(info.value)
