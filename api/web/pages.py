@@ -19,6 +19,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from api.roles import OFFICE, READ_ALL, ROLES
 from api.web.problems import Problem, by_target
+from engine.memos.facts_words import FactWords
+from engine.memos.filters import yuan
 from rules import load_rulebook
 from rules.messages import message
 
@@ -62,16 +64,49 @@ def fact(name: str) -> str:
     return found.label if found is not None else name
 
 
+@cache
+def _fact_words() -> FactWords:
+    rulebook = load_rulebook()
+    return FactWords(rulebook.facts, rulebook.vocabulary)
+
+
 def fact_value(name: str, value: Any) -> str:
-    """A fact's value as people read it: a coded fact's codes as their labels, a flag as 是 or 否."""
-    facts = load_rulebook().facts
-    found = facts.shown.get(name) or facts.decided.get(name)
-    code_list = getattr(found, "codes", None)
-    if code_list and isinstance(value, list):
-        return "、".join(label(code_list, v) for v in value) or "—"
-    if code_list and isinstance(value, str):
-        return label(code_list, value)
-    return plain(value)
+    """A fact's value as the memos' footnotes write it: codes as labels, units (人, 分, 40%), 是/否, 无."""
+    words = _fact_words()
+    return words.value(words.declared(name), value)
+
+
+def parameter(name: str) -> str:
+    """A rule parameter's Chinese label (``fees.late_deduction`` → 逾期扣款)."""
+    return load_rulebook().parameter(name).label
+
+
+def parameter_value(name: str, value: Any) -> str:
+    """A parameter's value in words: codes as labels, a mapping's keys and each band's fields labelled."""
+    meta = load_rulebook().parameter(name)
+    if meta.fields:
+        # a band is read as (grade, from, to): its fields in the order the metadata lists them
+        items = [
+            item if isinstance(item, dict) else dict(zip(meta.fields, item, strict=False))
+            for item in (value if isinstance(value, list) else [value])
+        ]
+        return msg("join.clauses").join(
+            msg("join.fields").join(
+                f"{f.label}：{_coded(f.codes, item[key])}" for key, f in meta.fields.items() if key in item
+            )
+            for item in items
+        )
+    if meta.keys and isinstance(value, dict):
+        return msg("join.items").join(f"{label(meta.keys, k)}：{plain(v)}" for k, v in value.items())
+    return _coded(meta.codes, value)
+
+
+def _coded(code_list: str | None, value: Any) -> str:
+    """A value whose codes (one, or a list of them) read as their labels; anything else as plain text."""
+    if code_list is None:
+        return plain(value)
+    items = value if isinstance(value, list) else [value]
+    return msg("join.items").join(label(code_list, v) for v in items) or msg("word.none")
 
 
 def codes(code_list: str) -> list[tuple[str, str]]:
@@ -123,14 +158,27 @@ def actor(value: str) -> str:
 
 
 def plain(value: Any) -> str:
-    """A JSON value as compact text (parameters, facts, audit details): strings as they are."""
+    """A JSON value as compact text (parameters, facts, audit details): strings as they are.
+
+    A list is its items joined as a list in Chinese (``E1、E2``; an empty list is 无), never ``[]``.
+    """
     if value is None:
         return "—"
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, list):
+        return msg("join.items").join(plain(item) for item in value) or msg("word.none")
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+
+
+def money(value: Any) -> str:
+    """An amount of yuan as the memos print it (``74,400.00``); anything else as :func:`plain` shows it."""
+    try:
+        return yuan(value)
+    except ValueError:
+        return plain(value)
 
 
 @cache
@@ -151,10 +199,12 @@ def environment() -> Environment:
         field=field,
         fact=fact,
         fact_value=fact_value,
+        parameter=parameter,
+        parameter_value=parameter_value,
         codes=codes,
         tone=tone,
     )
-    env.filters.update(when=when, plain=plain, actor=actor)
+    env.filters.update(when=when, plain=plain, actor=actor, money=money)
     return env
 
 

@@ -90,7 +90,7 @@ def test_the_grade_and_fee_appear_when_the_last_score_lands(pages: Pages) -> Non
     pages.press("form[action$='/scores'] button[type=submit]")
     result = pages.find("#result + dl").text
     assert "88.76" in result
-    assert "74400.00 元" in result
+    assert "74,400.00 元" in result  # as the memos print amounts
     assert pages.find("#payable-in-words").text == "人民币柒万肆仟肆佰元整"
     entered = pages.find("#score-draft-finance_office").find_element("xpath", "..").text
     assert "财政所（令牌 1）" in entered  # who entered it
