@@ -80,7 +80,10 @@ def test_the_auditor_reads_everything_and_changes_nothing(pages: Pages, server: 
     for path in ("/agencies", "/experts", "/rules", "/audit"):
         pages.go(path)
         assert pages.find("h1").text
-    assert "scores.put" in pages.text()  # the unit's scores, in the audit log
+    audit = pages.text()
+    assert "录入评分" in audit  # the unit's scores, in the audit log, by the action's label
+    assert "项目单位 七宝镇社区管理办公室" in audit  # the actor by role label, not project_unit:...#3
+    assert "scores.put" not in audit
     csrf = pages.csrf()
     assert pages.post("/cases/WEB-U-2/scores", {"csrf": csrf, "score:plan:finance_office": "50"}) == 403
     assert pages.post("/cases/new", {"csrf": csrf, "case_id": "X-1"}) == 403
