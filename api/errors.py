@@ -10,24 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.errors import KaopingError
-from rules.messages import Lang, message
+from rules.messages import WordedError
 
 
-class ApiError(KaopingError):
+class ApiError(WordedError):
     """An error with a status code and a one-sentence ``detail`` (a message id and its values)."""
 
     status_code = 400
+    plain_language = "zh"
 
     def __init__(self, key: str, /, *, headers: dict[str, str] | None = None, **values: Any) -> None:
-        self.key = key
-        self.values = values
         self.headers = headers
-        super().__init__(self.text("zh"))
-
-    def text(self, lang: Lang) -> str:
-        """The sentence in ``lang``."""
-        return message(self.key, lang, **self.values)
+        super().__init__(key, **values)
 
     @property
     def detail(self) -> str:

@@ -25,8 +25,7 @@ from typing import Any, Literal
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from rules.errors import KaopingError
-from rules.messages import Lang, message
+from rules.messages import WordedError
 
 Kind = Literal["docx", "xlsx"]
 MiB = 1024 * 1024
@@ -54,7 +53,7 @@ _EXTERNAL_LINK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheet
 _NS_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 
-class OfficeFileError(KaopingError):
+class OfficeFileError(WordedError):
     """An Office file kaoping refuses to open; :meth:`text` words it, :attr:`status` is its HTTP status.
 
     ``key`` is a message id under :attr:`messages` (``office_file.<key>``); a guard of another kind of
@@ -64,19 +63,8 @@ class OfficeFileError(KaopingError):
     messages = "office_file"
 
     def __init__(self, key: str, status: int = 422, **values: Any) -> None:
-        self.key = key
-        self.values = values
         self.status = status
-        super().__init__(self.text("en"))
-
-    @property
-    def message_id(self) -> str:
-        """The message id of the refusal, e.g. ``office_file.too_large``."""
-        return f"{self.messages}.{self.key}"
-
-    def text(self, lang: Lang = "zh") -> str:
-        """The refusal in a language."""
-        return message(self.message_id, lang, **self.values)
+        super().__init__(key, **values)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from rules._yaml import read_yaml
-from rules.errors import RulebookError
+from rules.errors import KaopingError, RulebookError
 
 Lang = Literal["zh", "en"]
 MESSAGES_PATH = Path(__file__).resolve().parent / "messages.yaml"
@@ -108,3 +108,29 @@ def message(key: str, lang: Lang = "zh", /, **values: Any) -> str:
     # Duck-typed rather than isinstance(v, Localised): a runtime protocol check costs microseconds a value.
     filled = {k: (v if type(v) in _PLAIN else _in(v, lang)) for k, v in values.items()}
     return text.format_map(filled)
+
+
+class WordedError(KaopingError):
+    """An error kaoping words from this catalogue: a message id and its values, in the reader's language.
+
+    Each edge calls :meth:`text` with its reader's language; ``str()`` of the error is the sentence in
+    :attr:`plain_language` (for logs). :attr:`messages` puts ``key`` under a block of messages
+    (``office_file`` + ``too_large`` is ``office_file.too_large``); without it ``key`` is the message id.
+    """
+
+    messages = ""
+    plain_language: Lang = "en"
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(self.text(self.plain_language))
+
+    @property
+    def message_id(self) -> str:
+        """The id of the sentence in ``rules/messages.yaml``."""
+        return f"{self.messages}.{self.key}" if self.messages else self.key
+
+    def text(self, lang: Lang = "zh") -> str:
+        """The sentence in ``lang``."""
+        return message(self.message_id, lang, **self.values)

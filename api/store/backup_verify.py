@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from api.store import chain
-from engine.errors import KaopingError
-from rules.messages import Lang, Text, message
+from rules.messages import Text, WordedError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -27,17 +26,8 @@ LEGACY_SCHEMAS = frozenset({"0004", "0005"})
 _CHAINED = ("decisions", "audit")
 
 
-class BackupError(KaopingError):
+class BackupError(WordedError):
     """An export file that cannot be imported, or a database that cannot take it: a message id and values."""
-
-    def __init__(self, key: str, /, **values: Any) -> None:
-        self.key = key
-        self.values = values
-        super().__init__(self.text("en"))
-
-    def text(self, lang: Lang = "zh") -> str:
-        """The refusal in a language."""
-        return message(self.key, lang, **self.values)
 
 
 class BrokenExportError(BackupError):

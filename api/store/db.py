@@ -21,25 +21,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from api.errors import ConflictError
-from engine.errors import KaopingError
-from rules.messages import Lang, Localised, Text, message
+from rules.messages import Localised, Text, WordedError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 _WRITE = "kaoping_write"
 
 
-class SchemaError(KaopingError):
+class SchemaError(WordedError):
     """The database is not at the schema this kaoping needs (run ``kaoping db upgrade``): a message id."""
-
-    def __init__(self, key: str, /, **values: Any) -> None:
-        self.key = key
-        self.values = values
-        super().__init__(self.text("en"))
-
-    def text(self, lang: Lang = "zh") -> str:
-        """The error in a language."""
-        return message(self.key, lang, **self.values)
 
 
 def make_engine(url: str) -> Engine:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules.errors import KaopingError
-from rules.messages import Lang, message
+from rules.messages import WordedError
 
 
-class DeliverableError(KaopingError):
+class DeliverableError(WordedError):
     """A file kaoping does not read as a deliverable (PDF, another format, a failed conversion).
 
     :meth:`text` words it in a language; :attr:`status` is its HTTP status (422, or 503 when the
@@ -16,17 +15,8 @@ class DeliverableError(KaopingError):
     :class:`engine.office_file.OfficeFileError` instead, which has the same two members.
     """
 
+    messages = "deliverable"
+
     def __init__(self, key: str, status: int = 422, **values: Any) -> None:
-        self.key = key
-        self.values = values
         self.status = status
-        super().__init__(self.text("en"))
-
-    @property
-    def message_id(self) -> str:
-        """The message id of the refusal, e.g. ``deliverable.pdf``."""
-        return f"deliverable.{self.key}"
-
-    def text(self, lang: Lang = "zh") -> str:
-        """The refusal in a language."""
-        return message(self.message_id, lang, **self.values)
+        super().__init__(key, **values)
