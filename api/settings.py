@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from rules import RULES_DIR
 
 if TYPE_CHECKING:
+    from engine.memos.context import OfficeInfo
     from engine.memos.isolation import Budget
     from engine.office_file import Limits
 
@@ -115,6 +116,19 @@ class Settings(BaseSettings):
         from engine.memos.isolation import Budget  # noqa: PLC0415 - the renderer: only the server needs it
 
         return Budget(cpu_seconds=self.render_cpu_seconds, memory_bytes=self.render_memory_mb * MiB)
+
+    @property
+    def office(self) -> OfficeInfo:
+        """The issuing office printed on memos."""
+        from engine.memos.context import OfficeInfo  # noqa: PLC0415 - the memos: only their commands need them
+
+        return OfficeInfo(
+            name=self.office_name,
+            number_prefix=self.document_number_prefix,
+            district_bureau=self.district_bureau,
+            red_header=self.red_header,
+            red_header_text=self.red_header_text,
+        )
 
     @property
     def effective_database_url(self) -> str:

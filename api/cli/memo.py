@@ -22,7 +22,7 @@ from typing import Any
 from api.cli.evaluate import errors_json, read_json, summary
 from api.cli.language import lang, message_join, os_reason, say, text
 from engine import CaseError, evaluate
-from engine.memos import MEMO_KINDS, MemoNotApplicableError, OfficeInfo
+from engine.memos import MEMO_KINDS, MemoNotApplicableError
 from engine.normalise import normal_form
 from engine.validate import case_id_of
 from rules.messages import Term
@@ -125,13 +125,7 @@ def _render(data: Any, decision: dict[str, Any], args: argparse.Namespace) -> in
     from engine.memos import render_memo  # noqa: PLC0415
 
     settings = get_settings()
-    office = OfficeInfo(
-        name=settings.office_name,
-        number_prefix=settings.document_number_prefix,
-        district_bureau=settings.district_bureau,
-        red_header=settings.red_header,
-        red_header_text=settings.red_header_text,
-    )
+    office = settings.office
     try:
         memo = render_memo(
             data,

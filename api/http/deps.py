@@ -128,13 +128,7 @@ async def get_renderer(settings: Annotated[Settings, Depends(get_settings_dep)])
 
 async def get_office(settings: Annotated[Settings, Depends(get_settings_dep)]) -> OfficeInfo:
     """The issuing office printed on memos (from the settings)."""
-    return OfficeInfo(
-        name=settings.office_name,
-        number_prefix=settings.document_number_prefix,
-        district_bureau=settings.district_bureau,
-        red_header=settings.red_header,
-        red_header_text=settings.red_header_text,
-    )
+    return settings.office
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
