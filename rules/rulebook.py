@@ -272,7 +272,8 @@ def use_rules_dir(root: Path) -> None:
     default. Loading happens on the first :func:`load_rulebook`, not here.
     """
     if Path(root).resolve() != _PROCESS_RULES_DIR[0].resolve():
-        load_rulebook.cache_clear()
+        _rulebook_at.cache_clear()
+        _AS_GIVEN.clear()
     _PROCESS_RULES_DIR[0] = root
 
 
@@ -281,7 +282,19 @@ def rules_dir() -> Path:
     return _PROCESS_RULES_DIR[0]
 
 
-@cache
+_AS_GIVEN: dict[Path | str | None, Rulebook] = {}
+"""The rulebook per directory as named by callers (``None``: the process's); a repeat is one look-up."""
+
+
 def load_rulebook(root: Path | None = None) -> Rulebook:
-    """The rulebook under ``root`` (default: the process's rules directory), loaded once."""
-    return Rulebook(Path(root or _PROCESS_RULES_DIR[0]).resolve())
+    """The rulebook under ``root`` (default: the process's rules directory), loaded once per directory."""
+    found = _AS_GIVEN.get(root)
+    if found is None:
+        found = _AS_GIVEN[root] = _rulebook_at(Path(root or _PROCESS_RULES_DIR[0]).resolve())
+    return found
+
+
+@cache
+def _rulebook_at(root: Path) -> Rulebook:
+    """Keyed by the resolved directory: ``load_rulebook()`` and ``load_rulebook(its directory)`` are one."""
+    return Rulebook(root)

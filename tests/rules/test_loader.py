@@ -350,3 +350,19 @@ def test_content_hash_changes_with_the_data(rules_copy: Path) -> None:
         Rulebook(rules_copy).at("2024-01-01").content_hash
         == Rulebook(rules_copy).at("2024-01-01").content_hash
     )
+
+
+def test_the_process_rulebook_is_loaded_once_however_it_is_named(rules_copy: Path) -> None:
+    """``load_rulebook()`` and ``load_rulebook(<that directory>)`` are one load (the batch starts on both)."""
+    from rules import load_rulebook, rules_dir, use_rules_dir  # noqa: PLC0415
+
+    before = rules_dir()
+    try:
+        use_rules_dir(rules_copy)
+        first = load_rulebook()
+        assert load_rulebook(rules_copy) is first
+        assert load_rulebook(rules_copy / ".") is first
+        assert load_rulebook() is first
+    finally:
+        use_rules_dir(before)
+    assert load_rulebook() is not first
