@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from rules.messages import Lang, Term, message
+from rules import load_rulebook
+from rules.messages import Lang, message
 
 __all__ = ["missing_phrases", "missing_phrases_of_case"]
 
@@ -26,10 +27,14 @@ def missing_phrases(
     ``members``: the panel's (id, name) pairs; ``scored``: per node, the ids of the members who scored.
     An expert panel that some members scored names the others; one nobody scored is named as a party.
     """
+    vocabulary = load_rulebook().vocabulary
     phrases = []
     for key in missing:
         node, _, party = key.partition(".")
-        values: dict[str, Any] = {"node": Term("node", node), "party": Term("party", party)}
+        values: dict[str, Any] = {
+            "node": vocabulary.label("node", node, lang),
+            "party": vocabulary.label("party", party, lang),
+        }
         given = scored.get(node) or ()
         if party == "expert_panel" and members and given:
             unscored = [message("score.member", lang, id=i, name=n) for i, n in members if i not in given]
