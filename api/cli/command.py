@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -12,21 +13,22 @@ from api.cli import language
 from api.cli.language import text
 from engine.errors import KaopingError
 
-# Each module defines add_parser(subparsers) and a run(args) -> int set as the parser's default `func`.
-COMMANDS = (
-    "evaluate",
-    "read",
-    "rules",
-    "memo",
-    "serve",
-    "token",
-    "db",
-    "sheet",
-    "export",
-    "whatif",
-    "replay",
-    "panel",
-)
+# Each sub-command's module defines add_parser(subparsers) and a run(args) -> int set as the parser's
+# default `func`; in this order on the help page.
+COMMANDS = {
+    "evaluate": "evaluate",
+    "read": "read",
+    "rules": "rules",
+    "memo": "memo",
+    "serve": "serve",
+    "token": "token",
+    "db": "db",
+    "sheet": "sheet",
+    "export": "export",
+    "what-if": "whatif",
+    "replay": "replay",
+    "panel": "panel",
+}
 
 
 def _version() -> str:
@@ -61,21 +63,37 @@ def _add_lang(parser: argparse.ArgumentParser) -> None:
                 _add_lang(sub)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command registered, in the run's language."""
+def named_command(arguments: Sequence[str]) -> str | None:
+    """The sub-command a command line names (its first word that is not an option), if it is one of ours."""
+    words = iter(arguments)
+    for word in words:
+        if word == "--lang":
+            next(words, None)  # its value
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(arguments: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered, in the run's language.
+
+    Given the command line, only the sub-command it names is loaded with its options; the others are
+    listed by name and help alone (their modules, some heavy, are not imported). Without one, or when
+    the line names none of them, every sub-command is loaded.
+    """
+    named = None if arguments is None else named_command(arguments)
     parser = argparse.ArgumentParser(prog="kaoping", description=text("cli.description"))
     parser.add_argument("--version", action=_Version, nargs=0, help=text("cli.version_help"))
     subparsers = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", title=text("cli.commands")
     )
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"api.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"api.cli.{name}":
-                raise
+    for name, module in COMMANDS.items():
+        if importlib.util.find_spec(f"api.cli.{module}") is None:
             continue
-        module.add_parser(subparsers)
+        if named is not None and name != named:
+            subparsers.add_parser(name, help=text(f"cli.{module}.help"))
+            continue
+        importlib.import_module(f"api.cli.{module}").add_parser(subparsers)
     _add_lang(parser)
     return parser
 
@@ -84,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     language.set_lang(language.pick_lang(arguments, os.environ))
-    parser = build_parser()
+    parser = build_parser(arguments)
     args = parser.parse_args(arguments)
     try:
         code: int = args.func(args)

@@ -301,6 +301,44 @@ def test_the_parser_does_not_load_word_or_settings() -> None:
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        (["evaluate", "--jsonl"], "evaluate"),
+        (["--lang", "en", "rules", "check"], "rules"),
+        (["--lang=en", "what-if", "case.json"], "what-if"),
+        (["-h"], None),
+        (["bogus", "evaluate"], None),
+        ([], None),
+    ],
+)
+def test_the_command_a_line_names(line: list[str], named: str | None) -> None:
+    """The first word that is not an option (``--lang``'s value skipped) names the sub-command."""
+    from api.cli.command import named_command  # noqa: PLC0415
+
+    assert named_command(line) == named
+
+
+def test_a_named_command_loads_only_its_own_module_and_lists_the_rest_alike() -> None:
+    """``kaoping evaluate`` imports no other command's module; the help lists every command as before."""
+    code = (
+        "import sys, json; from api.cli.command import build_parser, COMMANDS\n"
+        "def listing(parser):\n"
+        "    sub = next(a for a in parser._actions if a.dest == 'command')\n"
+        "    return [(c.dest, c.help) for c in sub._choices_actions]\n"
+        "named = listing(build_parser(['evaluate', '--jsonl']))\n"
+        "loaded = sorted(m for m in COMMANDS.values() if f'api.cli.{m}' in sys.modules)\n"
+        "print(json.dumps([named, loaded, listing(build_parser())]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True
+    )
+    named, loaded, everything = json.loads(result.stdout)
+    assert loaded == ["evaluate"]
+    assert named == everything
+    assert [name for name, _ in everything][-3:] == ["what-if", "replay", "panel"]
+
+
 def test_a_program_feeding_a_pipe_gets_each_decision_before_sending_the_next() -> None:
     """On a pipe the batch answers line by line: each decision arrives while standard input is open."""
     # A case that cannot be decided: its answer (~200 bytes) is far smaller than a write buffer. The
