@@ -1,8 +1,14 @@
 """JSON reading and writing for the edges and the store: exact decimals in, stable bytes out.
 
-One library, msgspec, reads and writes. The standard library is kept for two things: reading what msgspec
-refuses (so that those inputs keep their values and their error positions), and finding repeated keys,
-which msgspec (like every fast reader) resolves silently by keeping the last (see :func:`loads`).
+One library per direction. msgspec reads: it hands each number with a fraction to ``Decimal`` as written
+(orjson reads such numbers as binary floats). orjson writes, as it already writes the engine's facts into
+durable_rules: it escapes the Chinese text of a decision with far fewer instructions than msgspec (the
+batch benchmark, docs/performance.md); a value orjson does not take (a set, an integer beyond 64 bits, a
+key that is not text) is written by msgspec instead, so every value msgspec wrote is still written.
+
+The standard library is kept for two things: reading what msgspec refuses (so that those inputs keep
+their values and their error positions), and finding repeated keys, which msgspec (like every fast
+reader) resolves silently by keeping the last (see :func:`loads`).
 """
 
 from __future__ import annotations
@@ -12,11 +18,21 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
+import orjson
 
 from engine.problems import entry
 from rules.messages import Lang
 
-__all__ = ["MAX_DEPTH", "DuplicateKeyError", "JsonError", "canonical", "dumps", "encode", "loads"]
+__all__ = [
+    "MAX_DEPTH",
+    "DuplicateKeyError",
+    "JsonError",
+    "canonical",
+    "dumps",
+    "encode",
+    "encode_line",
+    "loads",
+]
 
 MAX_DEPTH = 32
 """Deepest nesting of objects and arrays accepted in a request body (a case is about 6 deep)."""
@@ -24,8 +40,18 @@ MAX_DEPTH = 32
 # msgspec hands each JSON number with a fraction or exponent to float_hook as its text, so Decimal
 # gets exactly what the client wrote; NaN and Infinity are not JSON, so it refuses them.
 _DECODER = msgspec.json.Decoder(float_hook=Decimal)
-_ENCODER = msgspec.json.Encoder()
-_CANONICAL = msgspec.json.Encoder(order="sorted")
+_FALLBACK = msgspec.json.Encoder()
+_FALLBACK_SORTED = msgspec.json.Encoder(order="sorted")
+_OPTIONS = orjson.OPT_UTC_Z
+_LINE = _OPTIONS | orjson.OPT_APPEND_NEWLINE
+_SORTED = _OPTIONS | orjson.OPT_SORT_KEYS
+
+
+def _decimal(value: Any) -> str:
+    """What orjson cannot write itself: a Decimal as its text (as msgspec writes it); nothing else."""
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(type(value).__name__)
 
 
 class JsonError(ValueError):
@@ -129,9 +155,11 @@ def _may_repeat_keys(text: str | bytes, value: Any) -> bool:
     """
     if not isinstance(value, (dict, list)):
         return False
+    colons = encode(value).count(b":")
+    # A backslash is rare in a case: looking for it alone is far cheaper than for the escape.
     if isinstance(text, str):
-        return text.count(":") != _ENCODER.encode(value).count(b":") or "\\u003" in text
-    return text.count(b":") != _ENCODER.encode(value).count(b":") or b"\\u003" in text
+        return text.count(":") != colons or ("\\" in text and "\\u003" in text)
+    return text.count(b":") != colons or (b"\\" in text and b"\\u003" in text)
 
 
 def loads(text: str | bytes) -> Any:
@@ -162,12 +190,23 @@ def encode(value: Any) -> bytes:
     The same bytes as ``json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()`` for
     kaoping's JSON-ready values; aware UTC times are written ISO 8601 with ``Z``, decimals as strings.
     """
-    return _ENCODER.encode(value)
+    try:
+        return orjson.dumps(value, default=_decimal, option=_OPTIONS)
+    except TypeError:
+        return _FALLBACK.encode(value)
+
+
+def encode_line(value: Any) -> bytes:
+    """:func:`encode` followed by a line feed: one line of JSON Lines."""
+    try:
+        return orjson.dumps(value, default=_decimal, option=_LINE)
+    except TypeError:
+        return _FALLBACK.encode(value) + b"\n"
 
 
 def dumps(value: Any) -> str:
     """:func:`encode` as text."""
-    return _ENCODER.encode(value).decode()
+    return encode(value).decode()
 
 
 def canonical(value: Any) -> bytes:
@@ -176,4 +215,7 @@ def canonical(value: Any) -> bytes:
     The same bytes as ``json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))``
     encoded as UTF-8 (keys sorted by code point either way).
     """
-    return _CANONICAL.encode(value)
+    try:
+        return orjson.dumps(value, default=_decimal, option=_SORTED)
+    except TypeError:
+        return _FALLBACK_SORTED.encode(value)

@@ -172,7 +172,7 @@ def decide_line(number: int, line: bytes) -> Result:
     note = (
         text("cli.encoding", where=text("cli.line", number=number), encoding=encoding) if encoding else None
     )
-    return jsonio.encode(out) + b"\n", None, note
+    return jsonio.encode_line(out), None, note
 
 
 def _worker_init() -> None:

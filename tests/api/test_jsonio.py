@@ -1,4 +1,4 @@
-"""JSON in and out (api/jsonio.py): msgspec reads and writes what the standard library would, exact decimals included."""
+"""JSON in and out (api/jsonio.py): msgspec reads, orjson writes, each what the standard library would, exact decimals included."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -154,3 +155,30 @@ def test_canonical_bytes_are_the_standard_librarys_sorted(value: Any) -> None:
 def test_times_are_iso_with_z_for_utc(moment: datetime, text: str) -> None:
     """The case list's updated_at: ISO 8601, UTC written Z, microseconds only when there are some."""
     assert jsonio.encode({"at": moment}) == f'{{"at":"{text}"}}'.encode()
+
+
+@given(_PLAIN)
+def test_a_line_is_the_value_and_a_line_feed(value: Any) -> None:
+    """JSON Lines (the batch): each decision's bytes, then one line feed."""
+    assert jsonio.encode_line(value) == jsonio.encode(value) + b"\n"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"fee": Decimal("80000.50"), "places": [Decimal("1E+2"), Decimal("-0.000")]},
+        {"set": {3, 1}, "big": 2**70},
+        [b"bytes", frozenset({"x"})],
+    ],
+)
+def test_what_orjson_does_not_take_is_written_as_msgspec_wrote_it(value: Any) -> None:
+    """Decimals as their text; a set, an integer beyond 64 bits, a key that is not text: msgspec's bytes."""
+    expected = msgspec.json.encode(value)
+    assert jsonio.encode(value) == expected
+    assert jsonio.encode_line(value) == expected + b"\n"
+    assert jsonio.canonical(value) == msgspec.json.Encoder(order="sorted").encode(value)
+
+
+def test_keys_that_are_not_text_are_written_as_msgspec_wrote_them() -> None:
+    value = {"keys": {1: "a", 2: "b"}}
+    assert jsonio.encode(value) == msgspec.json.encode(value) == b'{"keys":{"1":"a","2":"b"}}'
