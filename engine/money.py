@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-import cn2an
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["FEN", "MAX_AMOUNT", "amount_in_words", "parse_amount_in_words", "quantize", "to_fen"]
 
@@ -94,6 +96,19 @@ def _check_amount(amount: Decimal) -> Decimal:
     return fen + 0  # normalises -0.00 to 0.00
 
 
+@functools.cache
+def _an2cn() -> Callable[[str, str], str]:
+    """cn2an's converter, imported with the first amount written in capitals.
+
+    Importing cn2an also builds its Chinese-to-number patterns (about 80 ms, the larger part of a batch's
+    start-up), which only a process that writes an amount in capitals should pay.
+    """
+    import cn2an  # noqa: PLC0415 - deferred: see above
+
+    converter: Callable[[str, str], str] = cn2an.an2cn
+    return converter
+
+
 @functools.lru_cache(maxsize=4096)
 def amount_in_words(amount: Decimal) -> str:
     """Write ``amount`` in capitals (大写), the canonical form of rulebook §5.
@@ -113,7 +128,7 @@ def amount_in_words(amount: Decimal) -> str:
         ValueError: negative, not finite, more than 2 decimals, or above ``MAX_AMOUNT``.
     """
     fen = _check_amount(amount)
-    words: str = cn2an.an2cn(f"{fen:f}", "rmb")
+    words: str = _an2cn()(f"{fen:f}", "rmb")
     yuan = int(fen)
     if yuan >= _YI and (yuan // _WAN) % _WAN == 0 and yuan % _WAN >= 1000:
         # cn2an drops the 零 standing for an all-zero 万 group before a 仟 digit.

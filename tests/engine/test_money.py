@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import random
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -261,3 +263,17 @@ def test_parse_rejects_malformed_words(words: str) -> None:
     """Anything that is not an amount in capitals is a ValueError."""
     with pytest.raises(ValueError):
         parse_amount_in_words(words)
+
+
+def test_cn2an_is_imported_by_the_first_amount_written_not_at_start() -> None:
+    """Importing cn2an builds its Chinese-to-number patterns too (~80 ms): only a process writing capitals pays."""
+    code = (
+        "import sys; from decimal import Decimal; import engine, engine.money; from api.cli import command\n"
+        "before = 'cn2an' in sys.modules\n"
+        "words = engine.money.amount_in_words(Decimal('100500.00'))\n"
+        "print(before, 'cn2an' in sys.modules, words)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == ["False", "True", "人民币壹拾万零伍佰元整"]
