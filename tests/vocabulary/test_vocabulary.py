@@ -10,7 +10,7 @@ import yaml
 
 from rules import load_rulebook
 from rules.errors import RulebookError
-from rules.rulebook import RULES_DIR
+from rules.rulebook import RULES_DIR, Rulebook
 from rules.vocabulary import Vocabulary, load_vocabulary
 
 VOCABULARY = RULES_DIR / "vocabulary.yaml"
@@ -175,4 +175,4 @@ def test_the_rulebook_refuses_a_broken_vocabulary(tmp_path: Path) -> None:
         _edited(tmp_path, edit).read_text(encoding="utf-8"), encoding="utf-8"
     )
     with pytest.raises(RulebookError, match="'优秀' already names the code 优"):
-        load_rulebook.__wrapped__(root)
+        Rulebook(root)
