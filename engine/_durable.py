@@ -42,7 +42,7 @@ from engine.errors import EngineError
 from rules.rulesets import CompiledRuleset
 
 _LOCK = threading.Lock()
-_SCALARS = (bool, int, str)
+_SCALARS = frozenset({bool, int, str})
 _MAX_PROPERTIES = 250  # durable_rules refuses facts with more than 255 properties (error 302)
 RULESET = "kaoping"
 SENTINEL = "seen"
@@ -65,13 +65,6 @@ class _QuietHost(_engine.Host):  # type: ignore[misc]
 
     def get_action(self, action_name: str) -> Any:  # noqa: ARG002 - every rule gets the same no-op
         return _no_action
-
-
-def _action_name(message: str) -> str:
-    """The rule name of an agenda entry ``{"<name>": {...}}`` without decoding the whole fact."""
-    if not message.startswith('{"'):
-        raise EngineError(f"unexpected durable_rules agenda entry {message[:60]!r}")
-    return message[2 : message.index('"', 2)]
 
 
 class DurableEngine:
@@ -120,7 +113,11 @@ class DurableEngine:
             return fired
         message = started[1]
         while message:
-            fired.add(_action_name(message))
+            # The rule name of an agenda entry {"<name>": {...}}, read without decoding the whole fact
+            # (inline: this loop runs once per fired rule).
+            if not message.startswith('{"'):
+                raise EngineError(f"unexpected durable_rules agenda entry {message[:60]!r}")
+            fired.add(message[2 : message.index('"', 2)])
             message = _native.complete_and_start_action(self._handle, state_handle)
         return fired
 
@@ -144,6 +141,8 @@ def _check_fact(fact: dict[str, Any]) -> None:
     """Only ints, bools and strings cross into the engine, and fewer than 250 properties (rule 9)."""
     if len(fact) >= _MAX_PROPERTIES:
         raise EngineError(f"a fact has {len(fact)} properties; durable_rules accepts fewer than 255")
+    if _SCALARS.issuperset(map(type, fact.values())):  # the common case, without a Python loop
+        return
     for key, value in fact.items():
         if type(value) not in _SCALARS:
             raise EngineError(f"fact value {key}={value!r} is not an int, bool or string")
