@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["FEN", "MAX_AMOUNT", "amount_in_words", "parse_amount_in_words", "quantize", "to_fen"]
+__all__ = [
+    "FEN",
+    "MAX_AMOUNT",
+    "amount_in_words",
+    "parse_amount_in_words",
+    "prepare_capitals",
+    "quantize",
+    "to_fen",
+]
 
 FEN = Decimal("0.01")
 """One fen (0.01 yuan), the unit amounts are rounded to (FEE-03, FEE-04)."""
@@ -107,6 +115,15 @@ def _an2cn() -> Callable[[str, str], str]:
 
     converter: Callable[[str, str], str] = cn2an.an2cn
     return converter
+
+
+def prepare_capitals() -> None:
+    """Import what amounts in capitals need, now.
+
+    Before forking workers that share it, or in a server before its first request; a batch in one
+    process imports it with its first amount instead.
+    """
+    _an2cn()
 
 
 @functools.lru_cache(maxsize=4096)

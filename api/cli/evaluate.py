@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from api import jsonio
 from api.cli.language import lang, os_reason, say, text
 from engine import CaseError, KaopingError, start
+from engine.money import prepare_capitals
 from engine.problems import localise
 from engine.validate import case_id_of
 
@@ -202,6 +203,7 @@ def _decided(source: Iterable[bytes], jobs: int) -> Iterator[Result]:
         for number, line in lines:
             yield decide_line(number, line)
         return
+    prepare_capitals()  # imported once here, shared by the forked workers
     # The rule sets and modules live as long as the batch: frozen, the collector never touches them,
     # so the forked workers keep sharing those pages (Python docs, gc.freeze) instead of copying them.
     gc.freeze()

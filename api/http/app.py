@@ -35,6 +35,7 @@ from api.store.case_list import CaseList
 from api.store.tokens import TokenLookup
 from engine import start
 from engine.memos.isolation import renderer
+from engine.money import prepare_capitals
 from rules.messages import message
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ def _version() -> str:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Register every rule version's durable_rules ruleset now, in one thread (adapter rule 3).
     start(app.state.settings.rules_dir)
+    prepare_capitals()  # the first decision with a fee should not pay cn2an's import
     db.check_schema(app.state.engine)
     # The memo renderer's helper process warms up meanwhile (imports, rulebook, shipped templates).
     renderer(app.state.settings.render_budget, app.state.settings.rules_dir).start(wait=False)

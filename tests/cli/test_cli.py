@@ -362,3 +362,13 @@ def test_a_program_feeding_a_pipe_gets_each_decision_before_sending_the_next() -
             assert json.loads(child.stdout.readline())["case_id"] == case_id
         child.stdin.close()
         assert child.wait(timeout=60) == 2  # the lines were bad
+
+
+@pytest.mark.parametrize(("jobs", "imported"), [(1, "False"), (2, "True")])
+def test_workers_share_the_capitals_converter_imported_before_the_fork(jobs: int, imported: str) -> None:
+    """One process imports cn2an with its first fee; a parent imports it once before forking its workers."""
+    code = f"import sys; from api.cli.evaluate import _decided; list(_decided([], {jobs})); print('cn2an' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=True
+    )
+    assert result.stdout.strip() == imported
