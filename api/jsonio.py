@@ -4,7 +4,8 @@ One library per direction. msgspec reads: it hands each number with a fraction t
 (orjson reads such numbers as binary floats). orjson writes, as it already writes the engine's facts into
 durable_rules: it escapes the Chinese text of a decision with far fewer instructions than msgspec (the
 batch benchmark, docs/performance.md); a value orjson does not take (a set, an integer beyond 64 bits, a
-key that is not text) is written by msgspec instead, so every value msgspec wrote is still written.
+key that is not text, a dataclass) is written by msgspec instead, so every value msgspec wrote is written
+the same, floats aside (written as ``json.dumps`` writes them: ``1e+16``; kaoping's numbers are decimals).
 
 The standard library is kept for two things: reading what msgspec refuses (so that those inputs keep
 their values and their error positions), and finding repeated keys, which msgspec (like every fast
@@ -42,7 +43,8 @@ MAX_DEPTH = 32
 _DECODER = msgspec.json.Decoder(float_hook=Decimal)
 _FALLBACK = msgspec.json.Encoder()
 _FALLBACK_SORTED = msgspec.json.Encoder(order="sorted")
-_OPTIONS = orjson.OPT_UTC_Z
+# A dataclass goes to msgspec (orjson would skip its _fields and keep attributes that are not fields).
+_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_PASSTHROUGH_DATACLASS
 _LINE = _OPTIONS | orjson.OPT_APPEND_NEWLINE
 _SORTED = _OPTIONS | orjson.OPT_SORT_KEYS
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -182,3 +183,19 @@ def test_what_orjson_does_not_take_is_written_as_msgspec_wrote_it(value: Any) ->
 def test_keys_that_are_not_text_are_written_as_msgspec_wrote_them() -> None:
     value = {"keys": {1: "a", 2: "b"}}
     assert jsonio.encode(value) == msgspec.json.encode(value) == b'{"keys":{"1":"a","2":"b"}}'
+
+
+def test_a_dataclass_is_written_as_msgspec_wrote_it() -> None:
+    """Its fields in order, a leading underscore included, nothing set beside them (hashes stay true)."""
+
+    @dataclasses.dataclass
+    class Record:
+        z: int
+        _hidden: int
+
+        def __post_init__(self) -> None:
+            self.extra = 3
+
+    value = Record(1, 2)
+    assert jsonio.encode(value) == msgspec.json.encode(value) == b'{"z":1,"_hidden":2}'
+    assert jsonio.canonical(value) == b'{"_hidden":2,"z":1}'
