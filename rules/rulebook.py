@@ -282,7 +282,7 @@ def rules_dir() -> Path:
     return _PROCESS_RULES_DIR[0]
 
 
-_AS_GIVEN: dict[Path | str | None, Rulebook] = {}
+_AS_GIVEN: dict[Path | None, Rulebook] = {}
 """The rulebook per directory as named by callers (``None``: the process's); a repeat is one look-up."""
 
 

@@ -173,7 +173,7 @@ def test_a_line_is_the_value_and_a_line_feed(value: Any) -> None:
     ],
 )
 def test_what_orjson_does_not_take_is_written_as_msgspec_wrote_it(value: Any) -> None:
-    """Decimals as their text; a set, an integer beyond 64 bits, a key that is not text: msgspec's bytes."""
+    """Decimals as their text; a set, an integer beyond 64 bits, bytes: msgspec's bytes, sorted or not."""
     expected = msgspec.json.encode(value)
     assert jsonio.encode(value) == expected
     assert jsonio.encode_line(value) == expected + b"\n"
