@@ -8,6 +8,8 @@ braces again; a blank's codes are labelled by the code list its fact declares (`
 
 from __future__ import annotations
 
+from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from rules import RuleSet
@@ -31,9 +33,15 @@ def shown(value: Any) -> str:
 
 _MISSING = object()
 _OUTCOMES = ("held", "failed", "not_applicable", "applied")
-# Per outcome: the wording, printf-style, and for each blank in order its name and the labels of its
-# codes (or None).
-_Templates = dict[str, tuple[str, tuple[tuple[str, dict[str, str] | None], ...]]]
+_AS_WRITTEN = frozenset({str, int, Decimal})
+"""Types a blank shows as ``%s`` writes them (:func:`shown` gives each its ``str``); bool is not one."""
+_Blanks = tuple[tuple[str, dict[str, str] | None], ...]
+
+
+# Per outcome: the wording, printf-style; for each blank in order its name and the labels of its codes
+# (or None); and, when every blank names one of the rule's own facts and none is labelled, one look-up
+# of all their values, with whether it names one (then it gives the value itself, not a tuple).
+_Wording = tuple[str, _Blanks, "itemgetter[Any] | None", bool]
 
 
 def _labels(rs: RuleSet, rule_id: str, name: str) -> dict[str, str] | None:
@@ -42,47 +50,73 @@ def _labels(rs: RuleSet, rule_id: str, name: str) -> dict[str, str] | None:
     return rs.labels.get(fact.codes) if fact is not None and fact.codes else None
 
 
+def _wording(rs: RuleSet, rule_id: str, template: str) -> _Wording:
+    text, names = printf_style(template)
+    blanks = tuple((n, _labels(rs, rule_id, n)) for n in names)
+    own = rs.facts.shown_by(rule_id)
+    direct = bool(names) and all(labels is None and name in own for name, labels in blanks)
+    return text, blanks, itemgetter(*names) if direct else None, len(names) == 1
+
+
 class TraceWriter:
     """Writes the trace of one rule version."""
 
     def __init__(self, rs: RuleSet) -> None:
-        self._plan: list[tuple[str, str, _Templates]] = []
-        for rule in rs.rules:
-            templates: _Templates = {}
-            for outcome in _OUTCOMES:
-                text, names = printf_style(rule.detail.get(outcome) or rule.detail["not_applicable"])
-                templates[outcome] = (text, tuple((n, _labels(rs, rule.id, n)) for n in names))
-            self._plan.append((rule.id, rule.cite, templates))
+        self._plan: list[tuple[str, str, dict[str, _Wording]]] = [
+            (
+                rule.id,
+                rule.cite,
+                {
+                    outcome: _wording(rs, rule.id, rule.detail.get(outcome) or rule.detail["not_applicable"])
+                    for outcome in _OUTCOMES
+                },
+            )
+            for rule in rs.rules
+        ]
 
     def write(
         self, outcomes: dict[str, str], facts: dict[str, dict[str, Any]], context: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Every rule's entry; ``context`` supplies decided values (grade, payable...) the wording names."""
         entries = []
-        for rule_id, cite, templates in self._plan:
+        for rule_id, cite, wordings in self._plan:
             outcome = outcomes[rule_id]
-            text, blanks = templates[outcome]
+            detail, blanks, direct, single = wordings[outcome]
             rule_facts = facts.get(rule_id)
             if rule_facts is None:
                 rule_facts = {}
-            detail = text
-            if blanks:
-                values = []
-                for name, labels in blanks:
-                    value = rule_facts.get(name, _MISSING)
-                    if value is _MISSING:
-                        value = context.get(name)
-                        if value is not None:
-                            rule_facts[name] = value
-                    if labels is not None:
-                        value = (
-                            [labels.get(v, v) for v in value]
-                            if isinstance(value, list)
-                            else labels.get(value, value)
-                        )
-                    values.append(value if type(value) is str else shown(value))
-                detail = text % tuple(values)
+            if direct is not None:
+                # The common case, in C: every blank is one of the rule's own facts, none labelled.
+                try:
+                    values = (direct(rule_facts),) if single else direct(rule_facts)
+                except KeyError:  # this case's facts lack one: the general way below
+                    values = _filled(blanks, rule_facts, context)
+                else:
+                    if not _AS_WRITTEN.issuperset(map(type, values)):
+                        values = tuple([v if type(v) is str else shown(v) for v in values])
+                detail %= values
+            elif blanks:
+                detail %= _filled(blanks, rule_facts, context)
             entries.append(
                 {"rule": rule_id, "outcome": outcome, "detail": detail, "facts": rule_facts, "cite": cite}
             )
         return entries
+
+
+def _filled(blanks: _Blanks, rule_facts: dict[str, Any], context: dict[str, Any]) -> tuple[str, ...]:
+    """The blanks' values as the wording shows them.
+
+    A blank's value is the rule's own fact, else the decided value of that name (which then joins the
+    rule's facts); codes are shown by their labels, other values as :func:`shown` writes them.
+    """
+    values = []
+    for name, labels in blanks:
+        value = rule_facts.get(name, _MISSING)
+        if value is _MISSING:
+            value = context.get(name)
+            if value is not None:
+                rule_facts[name] = value
+        if labels is not None:
+            value = [labels.get(v, v) for v in value] if isinstance(value, list) else labels.get(value, value)
+        values.append(value if type(value) is str else shown(value))
+    return tuple(values)
