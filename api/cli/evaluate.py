@@ -5,14 +5,11 @@ from __future__ import annotations
 import argparse
 import gc
 import io
-import multiprocessing
 import os
 import signal
 import stat
 import sys
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -26,6 +23,7 @@ from engine.validate import case_id_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
+    from concurrent.futures import Future
 
 CHUNK = 100
 """Lines a worker decides per task: enough to amortise the hand-over, few enough to keep order cheap."""
@@ -203,6 +201,11 @@ def _decided(source: Iterable[bytes], jobs: int) -> Iterator[Result]:
         for number, line in lines:
             yield decide_line(number, line)
         return
+    # Imported here: a batch in one process (the common case, and any pipe) never needs them.
+    import multiprocessing  # noqa: PLC0415
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
     prepare_capitals()  # imported once here, shared by the forked workers
     # The rule sets and modules live as long as the batch: frozen, the collector never touches them,
     # so the forked workers keep sharing those pages (Python docs, gc.freeze) instead of copying them.
