@@ -1,17 +1,35 @@
-"""Strict YAML reading for rule data: duplicate keys are errors, dates stay strings, shapes are checked."""
+"""Strict YAML reading for rule data: duplicate keys are errors, dates stay strings, shapes are checked.
+
+Every process reads the rule data, the vocabulary and the messages once, at start-up. What a file's bytes
+parse to is kept as JSON in a cache directory, named by a hash of those bytes and of this reader (its
+source and PyYAML's version), so a file is parsed by PyYAML once per content, much as Python keeps the
+bytecode of a module in ``__pycache__``: the same bytes read again cost a JSON read, and a changed file,
+or a changed reader, is a new name and is parsed (strictly) again. Directory: ``KAOPING_CACHE_DIR``, by
+default ``$XDG_CACHE_HOME/kaoping`` (``~/.cache/kaoping``); set it empty to parse every time. A cache
+that cannot be read or written is passed over: the file is parsed.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 from pydantic import ValidationError
 
 from rules.errors import RulebookError
 
-# libyaml's parser when PyYAML was built with it (about four times as fast: every process reads the rule
-# data, the vocabulary and the messages once at start-up); the constructors and resolvers stay Python's.
+CACHE_DIR_ENV = "KAOPING_CACHE_DIR"
+"""Where parsed rule data is kept (empty: nowhere)."""
+
+# libyaml's parser when PyYAML was built with it (about four times as fast); the constructors and
+# resolvers stay Python's.
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -37,13 +55,82 @@ _StrictLoader.yaml_implicit_resolvers = {
 }
 
 
-def read_yaml(path: Path) -> Any:
-    """Read one rule data file or raise :class:`RulebookError` naming it."""
+def cache_dir() -> Path | None:
+    """The directory of parsed rule data (``KAOPING_CACHE_DIR``), or None when caching is off."""
+    configured = os.environ.get(CACHE_DIR_ENV)
+    if configured is not None:
+        return Path(configured) if configured.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME")
     try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return Path(base) / "kaoping" if base else Path.home() / ".cache" / "kaoping"
+    except RuntimeError:  # no home directory to be found
+        return None
+
+
+@functools.cache
+def _reader() -> bytes | None:
+    """What besides a file's bytes decides what it parses to: this module and PyYAML (None: unknown)."""
+    try:
+        source = Path(__file__).read_bytes()
+    except OSError:  # no source to hash (a frozen build): nothing can be kept safely
+        return None
+    return hashlib.sha256(source + f"\0{yaml.__version__}\0{_SafeLoader.__name__}".encode()).digest()
+
+
+def _cache_path(data: bytes) -> Path | None:
+    """Where what ``data`` parses to is kept, or None when nothing is kept."""
+    folder, reader = cache_dir(), _reader()
+    if folder is None or reader is None:
+        return None
+    return folder / f"yaml-{hashlib.sha256(reader + data).hexdigest()}.json"
+
+
+def _cached(path: Path) -> Any:
+    """The value kept at ``path``, or ``_NOT_KEPT``."""
+    try:
+        return orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return _NOT_KEPT
+
+
+def _keep(path: Path, value: Any) -> None:
+    """Write ``value`` to ``path`` when JSON gives it back exactly (no NaN, no key that is not text...)."""
+    try:
+        kept = orjson.dumps(value)
+    except TypeError:
+        return
+    if orjson.loads(kept) != value:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".yaml-", suffix=".tmp")
+        temporary = Path(name)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(kept)
+            temporary.replace(path)  # whole or not at all, for a process reading it meanwhile
+        finally:
+            temporary.unlink(missing_ok=True)
+
+
+_NOT_KEPT = object()
+
+
+def read_yaml(path: Path) -> Any:
+    """Read one rule data file or raise :class:`RulebookError` naming it (see the module's cache)."""
+    data = path.read_bytes()
+    kept = _cache_path(data)
+    if kept is not None:
+        value = _cached(kept)
+        if value is not _NOT_KEPT:
+            return value
+    try:
+        value = yaml.load(data.decode("utf-8"), Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise RulebookError(str(path), "-", f"not valid YAML: {exc}") from None
+    if kept is not None:
+        _keep(kept, value)
+    return value
 
 
 def validated(model: Any, data: Any, path: Path) -> Any:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from rules._yaml import CACHE_DIR_ENV
 from tests.yamlcases import YamlFile
+
+# Parsed rule data is kept for this run only (and by the processes it starts), never in the user's cache.
+_CACHE = tempfile.mkdtemp(prefix="kaoping-test-cache-")
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+os.environ[CACHE_DIR_ENV] = _CACHE
 
 RULE_CASES = Path(__file__).parent / "rules"
 
