@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import io
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -59,7 +61,7 @@ def cache_dir() -> Path | None:
     """The directory of parsed rule data (``KAOPING_CACHE_DIR``), or None when caching is off."""
     configured = os.environ.get(CACHE_DIR_ENV)
     if configured is not None:
-        return Path(configured) if configured.strip() else None
+        return Path(configured).expanduser() if configured.strip() else None
     base = os.environ.get("XDG_CACHE_HOME")
     try:
         return Path(base) / "kaoping" if base else Path.home() / ".cache" / "kaoping"
@@ -69,12 +71,14 @@ def cache_dir() -> Path | None:
 
 @functools.cache
 def _reader() -> bytes | None:
-    """What besides a file's bytes decides what it parses to: this module and PyYAML (None: unknown)."""
+    """What besides a file's bytes decides what it parses to: this module, PyYAML, libyaml, Python."""
     try:
         source = Path(__file__).read_bytes()
     except OSError:  # no source to hash (a frozen build): nothing can be kept safely
         return None
-    return hashlib.sha256(source + f"\0{yaml.__version__}\0{_SafeLoader.__name__}".encode()).digest()
+    libyaml = yaml._yaml.get_version_string() if _SafeLoader is not yaml.SafeLoader else "-"  # noqa: SLF001
+    parts = (yaml.__version__, libyaml, _SafeLoader.__name__, sys.version)
+    return hashlib.sha256(source + "\0".join(parts).encode()).digest()
 
 
 def _cache_path(data: bytes) -> Path | None:
@@ -93,24 +97,66 @@ def _cached(path: Path) -> Any:
         return _NOT_KEPT
 
 
-def _keep(path: Path, value: Any) -> None:
+_GROWTH = 8
+"""How many times the characters of its file a value may spell out to be kept (aliases repeat a node)."""
+
+
+def _spelt_out_within(value: Any, budget: int) -> bool:
+    """Whether ``value`` written out, each alias of the file in full, stays within ``budget`` characters.
+
+    YAML's aliases name one node many times; JSON writes it each time. A handful is ordinary (a shared
+    note); a file built to multiply one node would turn into a far larger entry, so it is not kept. The
+    walk stops as soon as the budget is spent: it never walks further than the budget, however many
+    times a node is named.
+    """
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            budget -= len(node) + 2
+        elif isinstance(node, dict):
+            budget -= 2
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            budget -= 2
+            stack.extend(node)
+        else:
+            budget -= 8
+        if budget < 0:
+            return False
+    return True
+
+
+def _keep(path: Path, value: Any, source_size: int) -> None:
     """Write ``value`` to ``path`` when JSON gives it back exactly (no NaN, no key that is not text...)."""
+    if not _spelt_out_within(value, _GROWTH * source_size + 4096):
+        return
     try:
         kept = orjson.dumps(value)
     except TypeError:
         return
     if orjson.loads(kept) != value:
         return
+    temporary: Path | None = None
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".yaml-", suffix=".tmp")
-        temporary = Path(name)
         try:
-            with os.fdopen(handle, "wb") as out:
+            with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".yaml-", delete=False) as out:
+                temporary = Path(out.name)
                 out.write(kept)
             temporary.replace(path)  # whole or not at all, for a process reading it meanwhile
         finally:
-            temporary.unlink(missing_ok=True)
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
+
+
+class _Named(io.StringIO):
+    """A file's text with the file's name, which PyYAML's error marks show (``in "rules/...yaml"``)."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.name = name
 
 
 _NOT_KEPT = object()
@@ -124,12 +170,13 @@ def read_yaml(path: Path) -> Any:
         value = _cached(kept)
         if value is not _NOT_KEPT:
             return value
+    text = _Named(data.decode("utf-8"), str(path))
     try:
-        value = yaml.load(data.decode("utf-8"), Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        value = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise RulebookError(str(path), "-", f"not valid YAML: {exc}") from None
     if kept is not None:
-        _keep(kept, value)
+        _keep(kept, value, len(data))
     return value
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.environment import fresh_environment
 from tests.support.system import need
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,8 +45,7 @@ def test_the_tour_runs_as_written(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     (tmp_path / ".venv").symlink_to(Path(sys.prefix))
     script = tour().replace("8000", str(_free_port()))
-    ours = ("KAOPING_", "VIRTUAL_ENV", "DATABASE_URL")  # a fresh machine has none of them
-    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+    env = fresh_environment("VIRTUAL_ENV", "DATABASE_URL")  # a fresh machine has none of them
     env |= {"NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
     child = subprocess.Popen(
         ["bash", "-e", "-c", script],

@@ -16,6 +16,7 @@ import pytest
 
 from api.store import db
 from tests.api.conftest import EXAMPLE, V1
+from tests.support.environment import fresh_environment
 
 TOKEN = re.compile(r"^kp_[A-Za-z0-9_-]{43}\n$")
 
@@ -23,7 +24,7 @@ TOKEN = re.compile(r"^kp_[A-Za-z0-9_-]{43}\n$")
 @pytest.fixture
 def env(database_url, tmp_path):
     """The environment of a kaoping process on the module's database (SQLite: the embedded default)."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("KAOPING_") and k != "DATABASE_URL"}
+    clean = fresh_environment("DATABASE_URL")
     if database_url.startswith("sqlite:///"):
         return {**clean, "KAOPING_DATA_DIR": str(Path(database_url.removeprefix("sqlite:///")).parent)}
     return {**clean, "KAOPING_DATA_DIR": str(tmp_path), "DATABASE_URL": database_url}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from api.store.cases import create_case, patch_case
 from api.store.registry import create_expert
 from api.store.schemas import ExpertRecord
 from rules import RULES_DIR
+from tests.support.environment import fresh_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_PATH = ROOT / "examples" / "QB-2024-007.case.json"
@@ -199,7 +199,7 @@ def test_panel_draw_short_of_candidates_exits_2_naming_the_rule(store, capsys):
 
 def test_the_commands_run_as_real_processes(tmp_path):
     """`python -m api.cli what-if` and `sheet template` on an empty store (exit 2: no such case)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPING_") and k != "DATABASE_URL"}
+    env = fresh_environment("DATABASE_URL")
     env["KAOPING_DATA_DIR"] = str(tmp_path)
 
     def run(*args):

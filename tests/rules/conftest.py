@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import pytest
 
 from engine import start
 from rules import RULES_DIR, rules_dir
+from tests.support.environment import fresh_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,7 +42,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def kaoping(*args: str, rules: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The ``kaoping`` command as a real process, on the rule data under ``rules`` (KAOPING_RULES_DIR)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KAOPING_")}
+    env = fresh_environment()
     if rules is not None:
         env["KAOPING_RULES_DIR"] = str(rules)
     return subprocess.run(

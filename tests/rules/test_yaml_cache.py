@@ -160,3 +160,27 @@ def test_a_changed_reader_parses_again(
     assert read_yaml(source) == {"a": 1}
     assert len(parses) == 2
     assert len(list(cache.glob("yaml-*.json"))) == 2
+
+
+def test_a_node_named_many_times_is_not_written_out(tmp_path: Path, cache: Path, parses: list[str]) -> None:
+    """Aliases repeat one node; JSON would write it each time, so such a file is parsed every time."""
+    big = "字" * 20_000
+    source = _write(tmp_path / "a.yaml", f"a: &s {big}\nb: [{', '.join(['*s'] * 500)}]\n")
+    value = read_yaml(source)
+    assert value["b"][499] == big
+    assert read_yaml(source)["b"][0] == big
+    assert len(parses) == 2
+    assert not list(cache.glob("yaml-*.json"))
+
+
+def test_a_shared_note_is_kept(tmp_path: Path, cache: Path, parses: list[str]) -> None:
+    """A handful of aliases, as rules/memos.yaml has, costs little written out: the file is kept."""
+    source = _write(tmp_path / "a.yaml", "a: &note 脚注标记\nb: *note\nc: [*note, *note]\n")
+    assert read_yaml(source) == read_yaml(source) == {"a": "脚注标记", "b": "脚注标记", "c": ["脚注标记"] * 2}
+    assert len(parses) == 1
+
+
+def test_a_yaml_error_names_the_file_where_it_is(tmp_path: Path, cache: Path) -> None:
+    source = _write(tmp_path / "a.yaml", "a: 1\nb: [\n")
+    with pytest.raises(RulebookError, match=rf'in "{source}", line 3'):
+        read_yaml(source)
