@@ -19,6 +19,7 @@ import pytest
 from api.store.jsondoc import canonical_hash, plain
 from engine import evaluate
 from tests.api.conftest import V1, example, make_token, unique
+from tests.support.environment import fresh_environment
 
 LOOP_SECONDS = 3.0
 
@@ -31,7 +32,7 @@ def free_port() -> int:
 
 def server_env(database_url: str, data_dir: Path) -> dict[str, str]:
     """The environment of a `kaoping serve` on ``database_url`` (SQLite: the embedded default in its directory)."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("KAOPING_") and k != "DATABASE_URL"}
+    clean = fresh_environment("DATABASE_URL")
     if database_url.startswith("sqlite:///"):
         return {**clean, "KAOPING_DATA_DIR": str(Path(database_url.removeprefix("sqlite:///")).parent)}
     return {**clean, "KAOPING_DATA_DIR": str(data_dir), "DATABASE_URL": database_url}

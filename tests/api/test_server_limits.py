@@ -25,6 +25,7 @@ import pytest
 from tests.api.conftest import EXAMPLE, V1, unique
 from tests.api.test_template_bombs import LAUGHS, document, heavy, shipped_with, with_doctype
 from tests.api.test_templates import docx_with
+from tests.support.environment import fresh_environment
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -44,7 +45,7 @@ def free_port() -> int:
 
 
 def environment(folder: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("KAOPING_") and k != "DATABASE_URL"}
+    clean = fresh_environment("DATABASE_URL")
     (folder / "tmp").mkdir(parents=True, exist_ok=True)
     return {
         **clean,
