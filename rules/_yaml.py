@@ -71,13 +71,15 @@ def cache_dir() -> Path | None:
 
 @functools.cache
 def _reader() -> bytes | None:
-    """What besides a file's bytes decides what it parses to: this module, PyYAML, libyaml, Python."""
+    """What besides a file's bytes decides what it parses to: this module, PyYAML, libyaml or not, Python.
+
+    PyYAML's wheels carry their own libyaml, so its version follows PyYAML's.
+    """
     try:
         source = Path(__file__).read_bytes()
     except OSError:  # no source to hash (a frozen build): nothing can be kept safely
         return None
-    libyaml = yaml._yaml.get_version_string() if _SafeLoader is not yaml.SafeLoader else "-"  # noqa: SLF001
-    parts = (yaml.__version__, libyaml, _SafeLoader.__name__, sys.version)
+    parts = (yaml.__version__, str(yaml.__with_libyaml__), _SafeLoader.__name__, sys.version)
     return hashlib.sha256(source + "\0".join(parts).encode()).digest()
 
 
