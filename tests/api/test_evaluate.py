@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from tests.api.conftest import EXAMPLE, V1, example
+from tests.support.environment import fresh_environment
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_worked_example_is_decided(client, office):
@@ -89,3 +95,27 @@ def test_a_streamed_body_over_the_limit_is_413(client, office, settings):
 
     response = client.post(f"{V1}/evaluate", content=chunks(), headers=office)
     assert response.status_code == 413
+
+
+def test_the_server_imports_the_capitals_converter_at_start(tmp_path):
+    """The first decision with a fee does not pay cn2an's import: the lifespan has made it."""
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from fastapi.testclient import TestClient\n"
+        "from api.http.app import create_app; from api.settings import Settings; from api.store import db\n"
+        f"settings = Settings(data_dir=Path({str(tmp_path)!r}))\n"
+        "engine = db.make_engine(settings.effective_database_url); db.upgrade(engine); engine.dispose()\n"
+        "before = 'cn2an' in sys.modules\n"
+        "with TestClient(create_app(settings)):\n"
+        "    print(before, 'cn2an' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        cwd=ROOT,
+        env=fresh_environment("DATABASE_URL"),
+    )
+    assert result.stdout.split() == ["False", "True"]
